@@ -1,0 +1,1 @@
+"""One module per ``claude-tray`` subcommand (see :mod:`claude_tray.cli`)."""

@@ -1,0 +1,159 @@
+"""Every failure claude-tray knows about, as one exception tree.
+
+Callers catch a class, never a status code or a message substring::
+
+    ClaudeTrayError
+    ├── ConfigError                 the settings file is unusable; .problems
+    ├── CredentialError             reading a credential failed
+    │   ├── SourceUnavailable       this source cannot work here (wrong OS, tool missing); .reason
+    │   ├── NoCredentialError       nothing stored: not logged in, file absent, key not set
+    │   ├── CredentialAccessDenied  keychain/keyring locked or denied, file unreadable
+    │   ├── CredentialFormatError   the stored credential is unreadable (half-written file, mcpOAuth only)
+    │   ├── TokenExpired            expiresAt is in the past: never sent, poller stops
+    │   └── MissingScope            token lacks user:profile (setup-token logins)
+    ├── ApiError                    talking to the usage endpoint failed
+    │   ├── AuthError               401 / 403 with a JSON body; .status, .server_message -> poller stops
+    │   ├── RateLimited             429; .retry_after seconds or None (0 and missing both mean unknown)
+    │   ├── BlockedError            HTML 403 / cf-mitigated from Cloudflare (claude.ai only)
+    │   ├── TransientApiError       5xx, timeout, DNS, connection refused -> capped backoff
+    │   └── ResponseFormatError     body is not the JSON we expect; keep the last good reading
+    └── AutostartError              the login item could not be written or removed
+
+Rules: raise ``X(...) from err``; data goes in attributes; messages are safe to show a person
+(they never contain a token) and say what to do next.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ApiError",
+    "AuthError",
+    "AutostartError",
+    "BlockedError",
+    "ClaudeTrayError",
+    "ConfigError",
+    "ConfigProblem",
+    "CredentialAccessDenied",
+    "CredentialError",
+    "CredentialFormatError",
+    "MissingScope",
+    "NoCredentialError",
+    "RateLimited",
+    "ResponseFormatError",
+    "SourceUnavailable",
+    "TokenExpired",
+    "TransientApiError",
+]
+
+from dataclasses import dataclass
+
+
+class ClaudeTrayError(Exception):
+    """Base of every error claude-tray raises on purpose. ``hint`` says how to fix it."""
+
+    hint: str = ""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        if hint:
+            self.hint = hint
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    """One thing wrong with the settings file, located for the person editing it."""
+
+    path: str
+    line: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        key = f" [{self.key}]" if self.key else ""
+        return f"{where}:{key} {self.message}"
+
+
+class ConfigError(ClaudeTrayError):
+    """The settings file cannot be used; the daemon keeps its last good settings."""
+
+    def __init__(self, problems: tuple[ConfigProblem, ...]) -> None:
+        super().__init__("; ".join(str(p) for p in problems), hint="fix the file and save it")
+        self.problems = problems
+
+
+class CredentialError(ClaudeTrayError):
+    """Reading a credential failed."""
+
+
+class SourceUnavailable(CredentialError):
+    """This credential source cannot work on this machine; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class NoCredentialError(CredentialError):
+    """Nothing is stored where this source looks."""
+
+
+class CredentialAccessDenied(CredentialError):
+    """The credential exists but could not be read (locked keyring, denied prompt, permissions)."""
+
+
+class CredentialFormatError(CredentialError):
+    """The stored credential cannot be parsed (e.g. a file caught mid-rewrite)."""
+
+
+class TokenExpired(CredentialError):
+    """The token's expiry is in the past; it is not sent. Claude Code refreshes it when used."""
+
+
+class MissingScope(CredentialError):
+    """The token cannot read usage (it lacks the ``user:profile`` scope)."""
+
+
+class ApiError(ClaudeTrayError):
+    """Talking to the usage endpoint failed."""
+
+
+class AuthError(ApiError):
+    """401, or 403 with a JSON error body: the token is not accepted. Polling stops."""
+
+    def __init__(self, message: str, *, status: int, server_message: str = "", hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
+        self.server_message = server_message
+
+
+class RateLimited(ApiError):
+    """429. ``retry_after`` is the server's wait in seconds, or None when it gave no usable one."""
+
+    def __init__(self, message: str, *, retry_after: float | None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class BlockedError(ApiError):
+    """A Cloudflare challenge page instead of JSON (claude.ai only). Not a bad key."""
+
+
+class TransientApiError(ApiError):
+    """Server error or no network; worth retrying later. ``status`` is None for network errors."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ResponseFormatError(ApiError):
+    """The response body was not the JSON shape we understand."""
+
+
+class AutostartError(ClaudeTrayError):
+    """The login item could not be created or removed."""

@@ -1,0 +1,183 @@
+"""The nouns every layer shares: usage windows, snapshots, severity and health.
+
+Two questions are kept apart on purpose:
+
+* **how full** a window is -> :class:`Severity`, computed from thresholds;
+* **how trustworthy** the numbers are -> :class:`Health`, decided by the poller.
+
+An unknown utilization is ``None`` and is never shown as 0 %.
+
+>>> severity(42.0, Thresholds())
+<Severity.CALM: 0>
+>>> severity(None, Thresholds()) is None
+True
+>>> worst_severity([severity(42.0, Thresholds()), severity(91.0, Thresholds())])
+<Severity.CRITICAL: 2>
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+__all__ = [
+    "AccountStatus",
+    "ExtraUsage",
+    "Health",
+    "Severity",
+    "SourceKind",
+    "Thresholds",
+    "UsageSnapshot",
+    "UsageWindow",
+    "WindowGroup",
+    "severity",
+    "worst_severity",
+]
+
+
+class Severity(enum.IntEnum):
+    """How full a window is. Ordered, so ``max()`` picks the worst window."""
+
+    CALM = 0
+    WARN = 1
+    CRITICAL = 2
+    FULL = 3
+
+
+class Health(enum.Enum):
+    """How trustworthy the shown numbers are. Each value has its own icon glyph and fix hint."""
+
+    STARTING = "starting"  # no poll has finished yet
+    FRESH = "fresh"
+    STALE = "stale"  # last good data is older than it should be (e.g. after a format error)
+    RATE_LIMITED = "rate_limited"
+    UNAUTHORIZED = "unauthorized"  # 401/403, expired or scope-less token: polling stopped
+    BLOCKED = "blocked"  # Cloudflare challenge on claude.ai
+    OFFLINE = "offline"  # network, DNS, timeout, 5xx
+    NO_CREDENTIALS = "no_credentials"
+    ERROR = "error"  # unexpected response format
+
+
+class SourceKind(enum.Enum):
+    """Where a credential (and so a snapshot) came from."""
+
+    CLI = "cli"  # Claude Code's .credentials.json
+    KEYCHAIN = "keychain"  # Claude Code's macOS Keychain item
+    WEB = "web"  # a claude.ai sessionKey kept in the OS keyring
+    STATUSLINE = "statusline"  # numbers recorded by the Claude Code status-line bridge
+
+    @property
+    def provenance(self) -> str:
+        """Human wording for "where these numbers came from"."""
+        return _PROVENANCE[self]
+
+
+_PROVENANCE = {
+    SourceKind.CLI: "via Claude Code login",
+    SourceKind.KEYCHAIN: "via Claude Code login (Keychain)",
+    SourceKind.WEB: "via claude.ai session",
+    SourceKind.STATUSLINE: "via Claude Code status line",
+}
+
+
+class WindowGroup(enum.Enum):
+    """Which family a window belongs to; drives ordering and which window feeds a ring."""
+
+    SESSION = "session"  # the rolling 5-hour window
+    WEEKLY = "weekly"  # the all-models weekly window
+    MODEL = "model"  # a per-model (scoped) weekly window
+    OTHER = "other"  # anything else the server sends (routines, cowork, unknown kinds)
+
+
+@dataclass(frozen=True, slots=True)
+class UsageWindow:
+    """One usage limit window as the server reported it.
+
+    ``utilization`` is a percentage 0-100 as sent (it may exceed 100); ``None`` means
+    unknown and is never drawn as 0 %. ``resets_at`` is an aware UTC datetime or ``None``.
+    """
+
+    key: str  # stable: "five_hour", "seven_day", "model:Opus", "seven_day_cowork", ...
+    label: str  # human: "5-hour", "Weekly", "Opus (weekly)"
+    utilization: float | None
+    resets_at: datetime | None
+    group: WindowGroup = WindowGroup.OTHER
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraUsage:
+    """Paid overage ("extra usage"), in major currency units (dollars, euros)."""
+
+    enabled: bool
+    used: float | None
+    limit: float | None  # None = uncapped
+    currency: str  # ISO code, e.g. "USD"
+    utilization: float | None
+    currency_assumed: bool = False  # the server sent no currency; USD is a guess
+
+
+@dataclass(frozen=True, slots=True)
+class UsageSnapshot:
+    """Everything one successful reading said about one account."""
+
+    account: str
+    source: SourceKind
+    fetched_at: datetime  # aware UTC
+    windows: tuple[UsageWindow, ...]
+    extra: ExtraUsage | None = None
+
+    @property
+    def provenance(self) -> str:
+        return self.source.provenance
+
+    def window(self, key: str) -> UsageWindow | None:
+        """The window with this key, or None (never a fabricated 0 % row)."""
+        return next((w for w in self.windows if w.key == key), None)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountStatus:
+    """What the UI shows for one account: the last good snapshot plus how far to trust it.
+
+    ``snapshot`` survives failures (it is the *last good* one); ``health`` says what went
+    wrong since, ``message`` is a one-line state ("Rate limited") and ``hint`` the fix
+    ("next try 14:05"). ``next_attempt_at`` is when the poller will try again, if it will.
+    """
+
+    account: str
+    health: Health
+    snapshot: UsageSnapshot | None = None
+    message: str = ""
+    hint: str = ""
+    next_attempt_at: datetime | None = None
+    changed_at: datetime | None = None
+    detail: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Utilization (%) at which a window turns *warn* and *critical*; 100 % is *full*."""
+
+    warn: float = 70.0
+    critical: float = 90.0
+
+
+def severity(utilization: float | None, thresholds: Thresholds) -> Severity | None:
+    """How full one window is; None when the utilization is unknown."""
+    if utilization is None:
+        return None
+    if utilization >= 100.0:
+        return Severity.FULL
+    if utilization >= thresholds.critical:
+        return Severity.CRITICAL
+    if utilization >= thresholds.warn:
+        return Severity.WARN
+    return Severity.CALM
+
+
+def worst_severity(levels: Iterable[Severity | None]) -> Severity | None:
+    """The worst known severity, or None when every window is unknown."""
+    known = [level for level in levels if level is not None]
+    return max(known) if known else None

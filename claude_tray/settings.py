@@ -1,0 +1,375 @@
+"""The settings file: a typed, validated view of ``settings.toml``.
+
+:func:`parse_settings` turns TOML text into a frozen :class:`Settings` or raises
+:class:`~claude_tray.errors.ConfigError` listing *every* problem with its line, so the daemon
+can keep its last good settings and tell the person exactly what to fix. A missing file
+means defaults. Secrets never live here: web session keys are in the OS keyring.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from claude_tray.errors import ConfigError, ConfigProblem
+from claude_tray.model import Thresholds
+
+__all__ = [
+    "MIN_POLL_INTERVAL",
+    "SCHEMA_VERSION",
+    "SOURCES",
+    "AccountSettings",
+    "GeneralSettings",
+    "HistorySettings",
+    "IconSettings",
+    "NetworkSettings",
+    "NotificationSettings",
+    "Settings",
+    "load_settings",
+    "min_poll_interval",
+    "parse_settings",
+]
+
+SCHEMA_VERSION = 1
+MIN_POLL_INTERVAL = 60.0
+SOURCES = ("auto", "cli", "keychain", "web")
+ICON_ACCOUNT_MODES = ("worst", "active")
+
+
+def min_poll_interval() -> float:
+    """60 s, or less only through the documented testing knob ``CLAUDE_TRAY_MIN_INTERVAL``."""
+    raw = os.environ.get("CLAUDE_TRAY_MIN_INTERVAL")
+    try:
+        return max(0.05, float(raw)) if raw else MIN_POLL_INTERVAL
+    except ValueError:
+        return MIN_POLL_INTERVAL
+
+
+@dataclass(frozen=True, slots=True)
+class GeneralSettings:
+    poll_interval: float = 300.0  # seconds between successful polls
+    user_agent: str = ""  # empty: "claude-tray/<version> (+project URL)"
+    icon_account: str = "worst"  # "worst" of all accounts, or "active" (the one marked active)
+
+
+@dataclass(frozen=True, slots=True)
+class IconSettings:
+    outer: str = "five_hour"  # window key that drives the outer ring
+    inner: str = "seven_day"  # window key that drives the inner ring
+    show_percent: bool = False  # draw the outer ring's percentage in the centre
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationSettings:
+    enabled: bool = True
+    thresholds: tuple[float, ...] = (80.0, 95.0)
+    pace: bool = False  # only warn when usage runs ahead of the elapsed share of the window
+    refill: bool = True
+    login: bool = True  # login lost / recovered
+    blocked: bool = True
+    settings_invalid: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSettings:
+    api_base_url: str = "https://api.anthropic.com"
+    web_base_url: str = "https://claude.ai"
+    timeout: float = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class HistorySettings:
+    enabled: bool = True
+    retention_days: int = 90
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSettings:
+    name: str = "default"
+    source: str = "auto"  # auto | cli | keychain | web
+    config_dir: str = ""  # Claude Code config dir for cli/keychain; empty = default
+    keyring_user: str = ""  # keyring entry name for a web session key; empty = the account name
+    active: bool = False  # the account the icon shows when icon_account = "active"
+    hidden: bool = False  # hidden from the menu (local only; revokes nothing)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    schema_version: int = SCHEMA_VERSION
+    general: GeneralSettings = field(default_factory=GeneralSettings)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    icon: IconSettings = field(default_factory=IconSettings)
+    notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    network: NetworkSettings = field(default_factory=NetworkSettings)
+    history: HistorySettings = field(default_factory=HistorySettings)
+    accounts: tuple[AccountSettings, ...] = (AccountSettings(),)
+
+    @property
+    def poll_interval(self) -> float:
+        return self.general.poll_interval
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate the file; defaults when it does not exist."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError((ConfigProblem(str(path), None, "", f"cannot read: {err}"),)) from err
+    return parse_settings(text, str(path))
+
+
+def parse_settings(text: str, path: str = "settings.toml") -> Settings:
+    """Validate TOML text; raises ConfigError with every problem found (file, line, key)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        line = _line_from_decode_error(str(err))
+        raise ConfigError((ConfigProblem(path, line, "", f"not valid TOML: {err}"),)) from err
+    reader = _Reader(text, path)
+    settings = reader.settings(data)
+    if reader.problems:
+        raise ConfigError(tuple(reader.problems))
+    return settings
+
+
+def _line_from_decode_error(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+Check = Callable[[Any], str | None]  # returns a problem message or None
+
+
+class _Reader:
+    """Collects problems instead of stopping at the first one."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.lines = text.splitlines()
+        self.path = path
+        self.problems: list[ConfigProblem] = []
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(ConfigProblem(self.path, self._line_of(key), key, message))
+
+    def _line_of(self, dotted: str) -> int | None:
+        name = dotted.rsplit(".", 1)[-1].split("[", 1)[0]
+        section = dotted.rsplit(".", 1)[0] if "." in dotted else ""
+        pattern = re.compile(rf"^\s*{re.escape(name)}\s*=")
+        in_section = not section
+        for number, line in enumerate(self.lines, start=1):
+            stripped = line.strip()
+            if stripped.startswith("["):
+                header = stripped.strip("[] ")
+                in_section = not section or header == section.split("[", 1)[0]
+            elif in_section and pattern.match(line):
+                return number
+        return None
+
+    def table(self, data: dict[str, Any], name: str) -> dict[str, Any]:
+        value = data.get(name, {})
+        if not isinstance(value, dict):
+            self.problem(name, f"[{name}] must be a table")
+            return {}
+        return value
+
+    def value(
+        self,
+        table: dict[str, Any],
+        section: str,
+        key: str,
+        default: Any,
+        kind: type | tuple[type, ...],
+        check: Check | None = None,
+    ) -> Any:
+        if key not in table:
+            return default
+        raw = table[key]
+        dotted = f"{section}.{key}" if section else key
+        if isinstance(raw, bool) and kind is not bool:
+            self.problem(dotted, f"must be {_kind_name(kind)}, not a boolean")
+            return default
+        if not isinstance(raw, kind):
+            self.problem(dotted, f"must be {_kind_name(kind)}, got {type(raw).__name__} {raw!r}")
+            return default
+        message = check(raw) if check else None
+        if message:
+            self.problem(dotted, message)
+            return default
+        accepted: Any = raw
+        return float(accepted) if kind == (int, float) else accepted
+
+    def unknown_keys(self, table: dict[str, Any], section: str, known: set[str]) -> None:
+        for key in sorted(set(table) - known):
+            dotted = f"{section}.{key}" if section else key
+            self.problem(dotted, f"unknown setting {key!r} (allowed: {', '.join(sorted(known))})")
+
+    def settings(self, data: dict[str, Any]) -> Settings:
+        known_top = {"schema_version", "general", "thresholds", "icon", "notifications"}
+        known_top |= {"network", "history", "accounts"}
+        self.unknown_keys(data, "", known_top)
+        version = self.value(data, "", "schema_version", SCHEMA_VERSION, int, _schema_check)
+        thresholds = self.thresholds(self.table(data, "thresholds"))
+        return Settings(
+            schema_version=version,
+            general=self.general(self.table(data, "general")),
+            thresholds=thresholds,
+            icon=self.icon(self.table(data, "icon")),
+            notifications=self.notifications(self.table(data, "notifications")),
+            network=self.network(self.table(data, "network")),
+            history=self.history(self.table(data, "history")),
+            accounts=self.accounts(data.get("accounts")),
+        )
+
+    def general(self, t: dict[str, Any]) -> GeneralSettings:
+        self.unknown_keys(t, "general", {"poll_interval", "user_agent", "icon_account"})
+        d = GeneralSettings()
+        return GeneralSettings(
+            poll_interval=self.value(
+                t, "general", "poll_interval", d.poll_interval, (int, float), _interval_check
+            ),
+            user_agent=self.value(t, "general", "user_agent", d.user_agent, str, _user_agent_check),
+            icon_account=self.value(
+                t, "general", "icon_account", d.icon_account, str, _one_of(ICON_ACCOUNT_MODES)
+            ),
+        )
+
+    def thresholds(self, t: dict[str, Any]) -> Thresholds:
+        self.unknown_keys(t, "thresholds", {"warn", "critical"})
+        d = Thresholds()
+        warn = self.value(t, "thresholds", "warn", d.warn, (int, float), _percent_check)
+        critical = self.value(t, "thresholds", "critical", d.critical, (int, float), _percent_check)
+        if warn >= critical:
+            self.problem("thresholds.warn", f"warn ({warn:g}) must be below critical ({critical:g})")
+            return d
+        return Thresholds(warn=warn, critical=critical)
+
+    def icon(self, t: dict[str, Any]) -> IconSettings:
+        self.unknown_keys(t, "icon", {"outer", "inner", "show_percent"})
+        d = IconSettings()
+        return IconSettings(
+            outer=self.value(t, "icon", "outer", d.outer, str, _nonempty),
+            inner=self.value(t, "icon", "inner", d.inner, str, _nonempty),
+            show_percent=self.value(t, "icon", "show_percent", d.show_percent, bool),
+        )
+
+    def notifications(self, t: dict[str, Any]) -> NotificationSettings:
+        flags = ("enabled", "pace", "refill", "login", "blocked", "settings_invalid")
+        self.unknown_keys(t, "notifications", {*flags, "thresholds"})
+        d = NotificationSettings()
+        values = {k: self.value(t, "notifications", k, getattr(d, k), bool) for k in flags}
+        raw = self.value(t, "notifications", "thresholds", list(d.thresholds), list, _percent_list_check)
+        return NotificationSettings(thresholds=tuple(sorted(float(v) for v in raw)), **values)
+
+    def network(self, t: dict[str, Any]) -> NetworkSettings:
+        self.unknown_keys(t, "network", {"api_base_url", "web_base_url", "timeout"})
+        d = NetworkSettings()
+        return NetworkSettings(
+            api_base_url=self.value(t, "network", "api_base_url", d.api_base_url, str, _url_check).rstrip(
+                "/"
+            ),
+            web_base_url=self.value(t, "network", "web_base_url", d.web_base_url, str, _url_check).rstrip(
+                "/"
+            ),
+            timeout=self.value(t, "network", "timeout", d.timeout, (int, float), _timeout_check),
+        )
+
+    def history(self, t: dict[str, Any]) -> HistorySettings:
+        self.unknown_keys(t, "history", {"enabled", "retention_days"})
+        d = HistorySettings()
+        return HistorySettings(
+            enabled=self.value(t, "history", "enabled", d.enabled, bool),
+            retention_days=self.value(t, "history", "retention_days", d.retention_days, int, _positive),
+        )
+
+    def accounts(self, raw: Any) -> tuple[AccountSettings, ...]:
+        if raw is None:
+            return (AccountSettings(),)
+        if not isinstance(raw, list) or not all(isinstance(a, dict) for a in raw):
+            self.problem("accounts", "accounts must be written as [[accounts]] tables")
+            return (AccountSettings(),)
+        accounts = tuple(self.account(a) for a in raw)
+        names = [a.name for a in accounts]
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            self.problem("accounts.name", f"two accounts are named {name!r}; names must be unique")
+        return accounts or (AccountSettings(),)
+
+    def account(self, t: dict[str, Any]) -> AccountSettings:
+        known = {"name", "source", "config_dir", "keyring_user", "active", "hidden"}
+        self.unknown_keys(t, "accounts", known)
+        d = AccountSettings()
+        return AccountSettings(
+            name=self.value(t, "accounts", "name", d.name, str, _nonempty),
+            source=self.value(t, "accounts", "source", d.source, str, _source_check),
+            config_dir=self.value(t, "accounts", "config_dir", d.config_dir, str),
+            keyring_user=self.value(t, "accounts", "keyring_user", d.keyring_user, str),
+            active=self.value(t, "accounts", "active", d.active, bool),
+            hidden=self.value(t, "accounts", "hidden", d.hidden, bool),
+        )
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {int: "an integer", float: "a number", str: "a string", bool: "true or false", list: "a list"}
+    if isinstance(kind, tuple):
+        return "a number" if kind == (int, float) else " or ".join(names.get(k, k.__name__) for k in kind)
+    return names.get(kind, kind.__name__)
+
+
+def _one_of(allowed: tuple[str, ...]) -> Check:
+    def check(value: Any) -> str | None:
+        return None if value in allowed else f"must be one of {', '.join(allowed)}; got {value!r}"
+
+    return check
+
+
+def _interval_check(value: Any) -> str | None:
+    floor = min_poll_interval()
+    if value < floor:
+        return f"poll_interval is {value:g} s; the minimum is {floor:g} s (be polite to the API)"
+    return None
+
+
+def _user_agent_check(value: Any) -> str | None:
+    if "claude-code" in value.lower() or "claude-cli" in value.lower():
+        return "claude-tray does not impersonate Claude Code; name your own client instead"
+    return None
+
+
+def _percent_check(value: Any) -> str | None:
+    return None if 0 < value <= 100 else f"must be between 0 and 100; got {value!r}"
+
+
+def _percent_list_check(value: Any) -> str | None:
+    bad = [v for v in value if isinstance(v, bool) or not isinstance(v, int | float) or not 0 < v <= 100]
+    return f"must be a list of percentages (0-100); bad entries: {bad!r}" if bad else None
+
+
+def _url_check(value: Any) -> str | None:
+    return None if re.match(r"^https?://[^\s/]+", value) else f"must be an http(s) URL; got {value!r}"
+
+
+def _timeout_check(value: Any) -> str | None:
+    return None if 1 <= value <= 300 else f"must be between 1 and 300 seconds; got {value!r}"
+
+
+def _positive(value: Any) -> str | None:
+    return None if value > 0 else f"must be positive; got {value!r}"
+
+
+def _nonempty(value: Any) -> str | None:
+    return None if value.strip() else "must not be empty"
+
+
+def _schema_check(value: Any) -> str | None:
+    if value > SCHEMA_VERSION:
+        return f"schema_version {value} is newer than this claude-tray understands ({SCHEMA_VERSION})"
+    return None if value >= 1 else f"schema_version must be >= 1; got {value}"
+
+
+_source_check = _one_of(SOURCES)

@@ -1,0 +1,1 @@
+"""Pluggable, read-only credential sources (see :mod:`claude_tray.sources.base`)."""
