@@ -1,6 +1,6 @@
 """Where claude-tray keeps its files. The only module that imports platformdirs.
 
-Examples on Linux: ``~/.config/claude-tray/settings.toml``, ``~/.local/state/claude-tray``,
+Examples on Linux: ``~/.config/claude-tray/config.toml``, ``~/.local/state/claude-tray``,
 ``~/.local/share/claude-tray/history.sqlite3``. Nothing here ever points into ``~/.claude``.
 """
 
@@ -31,8 +31,9 @@ def config_dir() -> Path:
 
 
 def settings_file() -> Path:
-    """e.g. ``~/.config/claude-tray/settings.toml``."""
-    return config_dir() / "settings.toml"
+    """e.g. ``~/.config/claude-tray/config.toml``; ``CLAUDE_TRAY_CONFIG`` names another file."""
+    override = os.environ.get("CLAUDE_TRAY_CONFIG")
+    return Path(override).expanduser() if override else config_dir() / "config.toml"
 
 
 def state_dir() -> Path:

@@ -37,8 +37,10 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 MIN_POLL_INTERVAL = 60.0
-SOURCES = ("auto", "cli", "keychain", "web")
+SOURCES = ("auto", "cli", "keychain", "web", "statusline")
 ICON_ACCOUNT_MODES = ("worst", "active")
+DEFAULT_API_BASE = "https://api.anthropic.com"
+DEFAULT_WEB_BASE = "https://claude.ai"
 
 
 def min_poll_interval() -> float:
@@ -53,7 +55,6 @@ def min_poll_interval() -> float:
 @dataclass(frozen=True, slots=True)
 class GeneralSettings:
     poll_interval: float = 300.0  # seconds between successful polls
-    user_agent: str = ""  # empty: "claude-tray/<version> (+project URL)"
     icon_account: str = "worst"  # "worst" of all accounts, or "active" (the one marked active)
 
 
@@ -77,8 +78,9 @@ class NotificationSettings:
 
 @dataclass(frozen=True, slots=True)
 class NetworkSettings:
-    api_base_url: str = "https://api.anthropic.com"
-    web_base_url: str = "https://claude.ai"
+    api_base: str = DEFAULT_API_BASE
+    web_base: str = DEFAULT_WEB_BASE
+    user_agent: str = ""  # empty: "claude-tray/<version> (+project URL)"
     timeout: float = 20.0
 
 
@@ -91,8 +93,9 @@ class HistorySettings:
 @dataclass(frozen=True, slots=True)
 class AccountSettings:
     name: str = "default"
-    source: str = "auto"  # auto | cli | keychain | web
-    config_dir: str = ""  # Claude Code config dir for cli/keychain; empty = default
+    source: str = "auto"  # auto | cli | keychain | web | statusline
+    config_dir: str = ""  # Claude Code config dir for cli/keychain/statusline; empty = default
+    org: str = ""  # claude.ai organization uuid for the web source; empty = the chat org
     keyring_user: str = ""  # keyring entry name for a web session key; empty = the account name
     active: bool = False  # the account the icon shows when icon_account = "active"
     hidden: bool = False  # hidden from the menu (local only; revokes nothing)
@@ -119,7 +122,7 @@ def load_settings(path: Path) -> Settings:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Settings()
+        return parse_settings("", str(path))  # defaults, plus the env overrides
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError((ConfigProblem(str(path), None, "", f"cannot read: {err}"),)) from err
     return parse_settings(text, str(path))
@@ -228,13 +231,12 @@ class _Reader:
         )
 
     def general(self, t: dict[str, Any]) -> GeneralSettings:
-        self.unknown_keys(t, "general", {"poll_interval", "user_agent", "icon_account"})
+        self.unknown_keys(t, "general", {"poll_interval", "icon_account"})
         d = GeneralSettings()
         return GeneralSettings(
             poll_interval=self.value(
                 t, "general", "poll_interval", d.poll_interval, (int, float), _interval_check
             ),
-            user_agent=self.value(t, "general", "user_agent", d.user_agent, str, _user_agent_check),
             icon_account=self.value(
                 t, "general", "icon_account", d.icon_account, str, _one_of(ICON_ACCOUNT_MODES)
             ),
@@ -268,15 +270,17 @@ class _Reader:
         return NotificationSettings(thresholds=tuple(sorted(float(v) for v in raw)), **values)
 
     def network(self, t: dict[str, Any]) -> NetworkSettings:
-        self.unknown_keys(t, "network", {"api_base_url", "web_base_url", "timeout"})
-        d = NetworkSettings()
+        self.unknown_keys(t, "network", {"api_base", "web_base", "user_agent", "timeout"})
+        d = NetworkSettings(
+            api_base=os.environ.get("CLAUDE_TRAY_API_BASE") or DEFAULT_API_BASE,
+            web_base=os.environ.get("CLAUDE_TRAY_WEB_BASE") or DEFAULT_WEB_BASE,
+        )
+        api_base = self.value(t, "network", "api_base", d.api_base, str, _url_check)
+        web_base = self.value(t, "network", "web_base", d.web_base, str, _url_check)
         return NetworkSettings(
-            api_base_url=self.value(t, "network", "api_base_url", d.api_base_url, str, _url_check).rstrip(
-                "/"
-            ),
-            web_base_url=self.value(t, "network", "web_base_url", d.web_base_url, str, _url_check).rstrip(
-                "/"
-            ),
+            api_base=api_base.rstrip("/"),
+            web_base=web_base.rstrip("/"),
+            user_agent=self.value(t, "network", "user_agent", d.user_agent, str, _user_agent_check),
             timeout=self.value(t, "network", "timeout", d.timeout, (int, float), _timeout_check),
         )
 
@@ -301,13 +305,14 @@ class _Reader:
         return accounts or (AccountSettings(),)
 
     def account(self, t: dict[str, Any]) -> AccountSettings:
-        known = {"name", "source", "config_dir", "keyring_user", "active", "hidden"}
+        known = {"name", "source", "config_dir", "org", "keyring_user", "active", "hidden"}
         self.unknown_keys(t, "accounts", known)
         d = AccountSettings()
         return AccountSettings(
             name=self.value(t, "accounts", "name", d.name, str, _nonempty),
             source=self.value(t, "accounts", "source", d.source, str, _source_check),
             config_dir=self.value(t, "accounts", "config_dir", d.config_dir, str),
+            org=self.value(t, "accounts", "org", d.org, str),
             keyring_user=self.value(t, "accounts", "keyring_user", d.keyring_user, str),
             active=self.value(t, "accounts", "active", d.active, bool),
             hidden=self.value(t, "accounts", "hidden", d.hidden, bool),

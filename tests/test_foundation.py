@@ -42,11 +42,11 @@ def test_missing_settings_file_means_defaults(tmp_path: Path) -> None:
 
 
 def test_settings_collect_every_problem_with_lines() -> None:
-    text = "[general]\npoll_interval = 10\nuser_agent = 'claude-code/2.1'\n\n[[accounts]]\nsource = 'nope'\n"
+    text = "[general]\npoll_interval = 10\n[network]\nuser_agent = 'claude-code/2.1'\n\n[[accounts]]\nsource = 'nope'\n"
     with pytest.raises(ConfigError) as info:
         parse_settings(text, "s.toml")
     problems = {(p.key, p.line) for p in info.value.problems}
-    assert problems == {("general.poll_interval", 2), ("general.user_agent", 3), ("accounts.source", 6)}
+    assert problems == {("general.poll_interval", 2), ("network.user_agent", 4), ("accounts.source", 7)}
     assert "minimum is 60" in str(info.value)
 
 
