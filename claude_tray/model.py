@@ -28,6 +28,7 @@ __all__ = [
     "Health",
     "Severity",
     "SourceKind",
+    "StatusChange",
     "Thresholds",
     "UsageSnapshot",
     "UsageWindow",
@@ -181,3 +182,15 @@ def worst_severity(levels: Iterable[Severity | None]) -> Severity | None:
     """The worst known severity, or None when every window is unknown."""
     known = [level for level in levels if level is not None]
     return max(known) if known else None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """What listeners (tray, notifications, history, ``watch``) receive: one account changed.
+
+    ``previous`` is None for the first status of an account. Listeners run on the poller's
+    thread, must be quick, and may raise: the poller logs and carries on.
+    """
+
+    previous: AccountStatus | None
+    current: AccountStatus
