@@ -1,0 +1,140 @@
+"""What one attempt to read an account produced, as a value (never an exception).
+
+This is the one place where errors become words a person reads: every ``ClaudeTrayError``
+maps to an :class:`Outcome` with a short ``message`` ("Login expired") and a ``hint`` that says
+how to fix it ("open Claude Code once to refresh its login"). The poll policy turns outcomes
+into health and delays; the status command, the tray and notifications show the words.
+
+>>> outcome_of(RateLimited("429", retry_after=None)).kind
+<OutcomeKind.RATE_LIMITED: 'rate_limited'>
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from claude_tray.errors import (
+    AuthError,
+    BlockedError,
+    ClaudeTrayError,
+    CredentialAccessDenied,
+    CredentialFormatError,
+    MissingScope,
+    NoCredentialError,
+    RateLimited,
+    ResponseFormatError,
+    SourceUnavailable,
+    TokenExpired,
+    TransientApiError,
+)
+from claude_tray.model import UsageSnapshot
+
+__all__ = ["Outcome", "OutcomeKind", "outcome_of", "success"]
+
+
+class OutcomeKind(enum.Enum):
+    SUCCESS = "success"
+    RATE_LIMITED = "rate_limited"  # 429
+    UNAUTHORIZED = "unauthorized"  # 401/403, expired token, missing scope: stop until it changes
+    BLOCKED = "blocked"  # Cloudflare challenge
+    TRANSIENT = "transient"  # 5xx, timeout, DNS, refused
+    FORMAT_ERROR = "format_error"  # unexpected response body
+    NO_CREDENTIALS = "no_credentials"  # nothing stored / source unavailable / keyring locked
+    CREDENTIALS_UNREADABLE = "credentials_unreadable"  # e.g. a file caught mid-rewrite
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    kind: OutcomeKind
+    message: str = ""
+    hint: str = ""
+    retry_after: float | None = None  # seconds the server asked us to wait (429 only)
+    snapshot: UsageSnapshot | None = None  # only for SUCCESS
+    sent_request: bool = True  # False when the failure was local (no network traffic)
+
+
+def success(snapshot: UsageSnapshot) -> Outcome:
+    return Outcome(OutcomeKind.SUCCESS, snapshot=snapshot)
+
+
+# (error class, kind, message, default hint, whether a request went out). First match wins,
+# so subclasses come before their bases.
+_TABLE: tuple[tuple[type[ClaudeTrayError], OutcomeKind, str, str, bool], ...] = (
+    (RateLimited, OutcomeKind.RATE_LIMITED, "Rate limited", "", True),
+    (
+        TokenExpired,
+        OutcomeKind.UNAUTHORIZED,
+        "Login expired",
+        "open Claude Code once to refresh its login",
+        False,
+    ),
+    (
+        MissingScope,
+        OutcomeKind.UNAUTHORIZED,
+        "This login cannot read usage",
+        "log in with `claude` (a `claude setup-token` token cannot read usage)",
+        False,
+    ),
+    (
+        AuthError,
+        OutcomeKind.UNAUTHORIZED,
+        "Login rejected",
+        "open Claude Code once to refresh its login",
+        True,
+    ),
+    (BlockedError, OutcomeKind.BLOCKED, "Blocked by Cloudflare", "use the CLI source", True),
+    (TransientApiError, OutcomeKind.TRANSIENT, "Offline", "will retry when the network is back", True),
+    (
+        ResponseFormatError,
+        OutcomeKind.FORMAT_ERROR,
+        "Unexpected response",
+        "showing the last good data",
+        True,
+    ),
+    (
+        CredentialFormatError,
+        OutcomeKind.CREDENTIALS_UNREADABLE,
+        "Login file unreadable",
+        "will re-read it",
+        False,
+    ),
+    (
+        CredentialAccessDenied,
+        OutcomeKind.NO_CREDENTIALS,
+        "Credential store locked",
+        "unlock your keyring",
+        False,
+    ),
+    (SourceUnavailable, OutcomeKind.NO_CREDENTIALS, "Source unavailable", "", False),
+    (
+        NoCredentialError,
+        OutcomeKind.NO_CREDENTIALS,
+        "No Claude login found",
+        "log in with `claude`, or add an account with `claude-tray accounts add`",
+        False,
+    ),
+)
+
+
+def outcome_of(error: ClaudeTrayError) -> Outcome:
+    """Map one error to an outcome with words for people. Unknown errors are format errors."""
+    for error_type, kind, message, default_hint, sent in _TABLE:
+        if isinstance(error, error_type):
+            return Outcome(
+                kind,
+                _message(error, message),
+                error.hint or default_hint or error.message,
+                retry_after=error.retry_after if isinstance(error, RateLimited) else None,
+                sent_request=sent,
+            )
+    return Outcome(OutcomeKind.FORMAT_ERROR, "Unexpected error", error.hint or error.message)
+
+
+def _message(error: ClaudeTrayError, message: str) -> str:
+    """Add the HTTP status where it tells the person something ("Server error 503")."""
+    if isinstance(error, AuthError):
+        return f"{message} ({error.status})"
+    if isinstance(error, TransientApiError) and error.status is not None:
+        return f"Server error {error.status}"
+    return message
