@@ -26,6 +26,7 @@ __all__ = [
     "AccountStatus",
     "ExtraUsage",
     "Health",
+    "IconSpec",
     "Severity",
     "SourceKind",
     "StatusChange",
@@ -194,3 +195,20 @@ class StatusChange:
 
     previous: AccountStatus | None
     current: AccountStatus
+
+
+@dataclass(frozen=True, slots=True)
+class IconSpec:
+    """Everything that changes the tray icon's pixels, and nothing else (the render cache key).
+
+    ``outer``/``inner`` are the utilization (%) of the windows that drive the rings, rounded by
+    the view builder so sub-pixel changes never trigger a re-render; None = unknown (drawn as
+    an empty track, never as 0 %). ``severity`` colours the rings (the worse window's level);
+    ``health`` picks the glyph/dimming; ``text`` is the optional centre label ("42").
+    """
+
+    outer: float | None
+    inner: float | None
+    severity: Severity | None
+    health: Health
+    text: str | None = None
