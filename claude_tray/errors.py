@@ -6,9 +6,9 @@ Callers catch a class, never a status code or a message substring::
     ├── ConfigError                 the settings file is unusable; .problems
     ├── CredentialError             reading a credential failed
     │   ├── SourceUnavailable       this source cannot work here (wrong OS, tool missing); .reason
-    │   ├── NoCredentialError       nothing stored: not logged in, file absent, key not set
+    │   ├── NoCredentialError       nothing stored: not logged in (incl. mcpOAuth-only), file absent, key not set
     │   ├── CredentialAccessDenied  keychain/keyring locked or denied, file unreadable
-    │   ├── CredentialFormatError   the stored credential is unreadable (half-written file, mcpOAuth only)
+    │   ├── CredentialFormatError   the stored credential is unreadable (half-written file, no token)
     │   ├── TokenExpired            expiresAt is in the past: never sent, poller stops
     │   └── MissingScope            token lacks user:profile (setup-token logins)
     ├── ApiError                    talking to the usage endpoint failed

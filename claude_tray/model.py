@@ -156,6 +156,7 @@ class AccountStatus:
     next_attempt_at: datetime | None = None
     changed_at: datetime | None = None
     detail: tuple[str, ...] = field(default=())
+    source: SourceKind | None = None  # where readings come from, known even before the first success
 
 
 @dataclass(frozen=True, slots=True)
