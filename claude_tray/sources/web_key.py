@@ -1,0 +1,123 @@
+"""A claude.ai ``sessionKey`` from the OS keyring (the only module that imports keyring).
+
+The key lives in the OS keyring (Secret Service on Linux, Keychain on macOS, Credential
+Manager on Windows) under service ``claude-tray`` and the account's keyring user name. For
+headless use the environment variable ``CLAUDE_TRAY_SESSION_KEY`` wins; a key taken from
+the environment is never written anywhere.
+
+Keyring failures keep their meaning: no backend at all -> :class:`SourceUnavailable`;
+locked, denied or a dismissed prompt -> :class:`CredentialAccessDenied`; nothing stored ->
+:class:`NoCredentialError`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Hashable, Mapping
+from typing import ClassVar, TypeVar
+
+import keyring
+import keyring.backend
+import keyring.errors
+from keyring.backends import fail
+
+from claude_tray.errors import CredentialAccessDenied, NoCredentialError, SourceUnavailable
+from claude_tray.model import SourceKind
+from claude_tray.sources.base import Credential, CredentialSource, digest
+
+__all__ = ["ENV_VAR", "SERVICE", "WebKeySource", "looks_like_session_key"]
+
+SERVICE = "claude-tray"
+ENV_VAR = "CLAUDE_TRAY_SESSION_KEY"
+_HEADLESS_HINT = f"or set {ENV_VAR} for headless use"
+
+T = TypeVar("T")
+
+
+def looks_like_session_key(value: str) -> bool:
+    """claude.ai keys start with ``sk-ant-`` (sid01, sid02, ...); only the prefix is checked."""
+    return value.startswith("sk-ant-") and len(value) > len("sk-ant-") and not any(c.isspace() for c in value)
+
+
+class WebKeySource(CredentialSource):
+    kind: ClassVar[SourceKind] = SourceKind.WEB
+
+    def __init__(
+        self,
+        user: str,
+        *,
+        env: Mapping[str, str] | None = None,
+        backend: keyring.backend.KeyringBackend | None = None,
+    ) -> None:
+        self._user = user
+        self._env = os.environ if env is None else env
+        self._backend = backend  # None: whatever keyring selects on this machine
+
+    def check(self) -> None:
+        if self._env.get(ENV_VAR):
+            return
+        backend = self._keyring()
+        if isinstance(backend, fail.Keyring):
+            raise _unavailable()
+
+    def describe(self) -> str:
+        if self._env.get(ENV_VAR):
+            return f"environment variable {ENV_VAR}"
+        return f"OS keyring, service {SERVICE!r}, user {self._user!r}"
+
+    def read(self) -> Credential:
+        from_env = self._env.get(ENV_VAR, "").strip()
+        if from_env:
+            return Credential(SourceKind.WEB, from_env)
+        value = self._call(lambda k: k.get_password(SERVICE, self._user))
+        if not value:
+            raise NoCredentialError(
+                f"no claude.ai session key stored for {self._user!r}",
+                hint=f"run `claude-tray login-web --account {self._user}` {_HEADLESS_HINT}",
+            )
+        return Credential(SourceKind.WEB, value)
+
+    def fingerprint(self) -> Hashable:
+        try:
+            return ("key", digest(self.read().secret))
+        except (NoCredentialError, CredentialAccessDenied, SourceUnavailable) as err:
+            return ("unavailable", type(err).__name__)
+
+    def store(self, session_key: str) -> None:
+        """Save a key in the OS keyring (never the one from the environment: that stays there)."""
+        self._call(lambda k: k.set_password(SERVICE, self._user, session_key))
+
+    def delete(self) -> None:
+        """Forget the stored key; no error when there is none."""
+        try:
+            self._call(lambda k: k.delete_password(SERVICE, self._user))
+        except CredentialAccessDenied as err:
+            if not isinstance(err.__cause__, keyring.errors.PasswordDeleteError):
+                raise
+
+    def _keyring(self) -> keyring.backend.KeyringBackend:
+        return self._backend if self._backend is not None else keyring.get_keyring()
+
+    def _call(self, action: Callable[[keyring.backend.KeyringBackend], T]) -> T:
+        try:
+            return action(self._keyring())
+        except keyring.errors.NoKeyringError as err:
+            raise _unavailable() from err
+        except keyring.errors.KeyringLocked as err:
+            raise CredentialAccessDenied("the OS keyring is locked", hint="unlock your keyring") from err
+        except keyring.errors.InitError as err:
+            raise CredentialAccessDenied(
+                "the OS keyring could not be opened (a prompt was dismissed?)", hint="unlock your keyring"
+            ) from err
+        except Exception as err:
+            raise CredentialAccessDenied(
+                f"the OS keyring refused access ({type(err).__name__})", hint="unlock your keyring"
+            ) from err
+
+
+def _unavailable() -> SourceUnavailable:
+    error = SourceUnavailable(
+        "no OS keyring is available (no Secret Service, Keychain or Credential Manager)"
+    )
+    error.hint = f"start your desktop's keyring (e.g. gnome-keyring) {_HEADLESS_HINT}"
+    return error
