@@ -1,0 +1,270 @@
+"""When will I hit the wall? Pure functions over stored readings and ``now``.
+
+For each window the forecast takes the *recent slope within the current window* from history:
+the readings since the last reset (a utilization drop, or a reading past the previous
+``resets_at``, starts a new window; a changed ``resets_at`` alone does not, it drifts), plus the
+window's start at 0 % (``resets_at`` minus its length) when that lies before the first reading.
+The slope runs from the value ``LOOKBACK`` ago (interpolated between readings) to the latest
+value, which holds until ``now`` because history only stores changes. Then:
+
+* "at this pace: limit at 15:40, before the reset at 16:10", or
+* "won't hit the limit before the reset (ends near 64%)".
+
+The *binding wall* is the forecast that stops you first: a window already full, else the
+earliest limit time, else the window that ends fullest. Pace compares usage with the elapsed
+share of the window ("12% ahead of pace") for the optional pace notification rule.
+
+>>> from datetime import UTC, datetime
+>>> now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+>>> describe_pace(pace(80.0, datetime(2026, 11, 22, 14, 0, tzinfo=UTC), FIVE_HOURS, now))
+'20% ahead of pace'
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta, tzinfo
+from itertools import pairwise
+
+from claude_tray.history import EXTRA_WINDOW, Reading
+from claude_tray.model import UsageWindow
+
+__all__ = [
+    "FIVE_HOURS",
+    "SEVEN_DAYS",
+    "Forecast",
+    "Outlook",
+    "binding_wall",
+    "current_segment",
+    "describe",
+    "describe_pace",
+    "forecast_all",
+    "forecast_window",
+    "pace",
+    "window_length",
+    "window_pace",
+]
+
+FIVE_HOURS = timedelta(hours=5)
+SEVEN_DAYS = timedelta(days=7)
+LIMIT = 100.0
+
+
+class Outlook(enum.Enum):
+    AT_LIMIT = "at_limit"  # already at 100 %: blocked until the reset
+    HITS = "hits"  # at this pace the limit comes before the reset
+    CLEARS = "clears"  # the reset comes first
+    UNKNOWN = "unknown"  # not enough history, unknown value, or reset since the last reading
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    account: str
+    window: str
+    label: str
+    outlook: Outlook
+    utilization: float | None  # the latest value
+    resets_at: datetime | None
+    rate: float | None = None  # percentage points per hour, from history
+    limit_at: datetime | None = None  # HITS: when 100 % is reached
+    ends_near: float | None = None  # CLEARS: projected value at the reset
+    reason: str = ""  # UNKNOWN: why there is no forecast
+
+
+def window_length(key: str) -> timedelta | None:
+    """5 h for the session window, 7 d for weekly ones (all-model and per-model), else unknown."""
+    if key in ("five_hour", "session") or key.startswith("session:"):
+        return FIVE_HOURS
+    if key.startswith(("seven_day", "weekly", "model:")):
+        return SEVEN_DAYS
+    return None
+
+
+def lookback(length: timedelta | None) -> timedelta:
+    """How far back "recent" reaches: a fifth of a 5-hour window (1 h), a day of a week."""
+    if length is None or length <= FIVE_HOURS:
+        return timedelta(hours=1)
+    return timedelta(hours=24)
+
+
+def pace(
+    utilization: float | None, resets_at: datetime | None, length: timedelta | None, now: datetime
+) -> float | None:
+    """Percentage points ahead (+) or behind (-) an even spread over the window; None if unknown."""
+    if utilization is None or resets_at is None or length is None:
+        return None
+    remaining = (resets_at - now) / length
+    elapsed = min(1.0, max(0.0, 1.0 - remaining))
+    return utilization - elapsed * LIMIT
+
+
+def window_pace(window: UsageWindow, now: datetime) -> float | None:
+    """:func:`pace` for one window of a snapshot (what a pace notification rule asks)."""
+    return pace(window.utilization, window.resets_at, window_length(window.key), now)
+
+
+def describe_pace(delta: float | None) -> str:
+    if delta is None:
+        return ""
+    if abs(delta) < 1.0:
+        return "on pace"
+    return f"{abs(delta):.0f}% {'ahead of' if delta > 0 else 'behind'} pace"
+
+
+def current_segment(readings: Sequence[Reading]) -> list[Reading]:
+    """The known readings since the last reset (oldest first)."""
+    segment: list[Reading] = []
+    for row in sorted((r for r in readings if r.utilization is not None), key=lambda r: r.fetched_at):
+        if segment and _is_reset(segment[-1], row):
+            segment = []
+        segment.append(row)
+    return segment
+
+
+def _is_reset(before: Reading, after: Reading) -> bool:
+    assert before.utilization is not None and after.utilization is not None
+    if after.utilization < before.utilization:
+        return True  # the refill itself: the one signal that survives reset-time drift
+    return before.resets_at is not None and after.fetched_at >= before.resets_at
+
+
+def forecast_window(readings: Sequence[Reading], now: datetime) -> Forecast | None:
+    """The forecast for one account's window from its readings; None when there are none."""
+    if not readings:
+        return None
+    latest = max(readings, key=lambda r: r.fetched_at)
+    base = Forecast(latest.account, latest.window, latest.label, Outlook.UNKNOWN, latest.utilization, None)
+    segment = current_segment(readings)
+    if latest.utilization is None or not segment:
+        return _unknown(base, "no known value")
+    last = segment[-1]
+    resets_at = _reset_time(last, now)
+    base = replace(base, resets_at=resets_at)
+    if last.resets_at is not None and last.resets_at <= now:
+        return _unknown(base, "the window has reset since the last reading")
+    assert last.utilization is not None
+    if last.utilization >= LIMIT:
+        return replace(base, outlook=Outlook.AT_LIMIT)
+    rate = _rate(segment, _earlier_end(readings, segment), now)
+    if rate is None:
+        return _unknown(base, "not enough history yet")
+    return _project(replace(base, rate=rate), last.utilization, rate, now)
+
+
+def _project(base: Forecast, utilization: float, rate: float, now: datetime) -> Forecast:
+    limit_at = now + timedelta(hours=(LIMIT - utilization) / rate) if rate > 0 else None
+    if base.resets_at is None:
+        if limit_at is None:
+            return replace(base, outlook=Outlook.CLEARS, ends_near=utilization)
+        return replace(base, outlook=Outlook.HITS, limit_at=limit_at)
+    if limit_at is not None and limit_at < base.resets_at:
+        return replace(base, outlook=Outlook.HITS, limit_at=limit_at)
+    hours_left = (base.resets_at - now).total_seconds() / 3600.0
+    return replace(base, outlook=Outlook.CLEARS, ends_near=utilization + max(rate, 0.0) * hours_left)
+
+
+def _reset_time(last: Reading, now: datetime) -> datetime | None:
+    if last.resets_at is not None or last.window != EXTRA_WINDOW:
+        return last.resets_at
+    # extra usage is billed monthly and the API sends no reset: assume the 1st, 00:00 UTC
+    start = now.astimezone(UTC)
+    return datetime(start.year + start.month // 12, start.month % 12 + 1, 1, tzinfo=UTC)
+
+
+def _earlier_end(readings: Sequence[Reading], segment: Sequence[Reading]) -> datetime | None:
+    """When the previous window's last reading was taken (the current one began after it)."""
+    before = [r.fetched_at for r in readings if r.fetched_at < segment[0].fetched_at]
+    return max(before) if before else None
+
+
+def _rate(segment: Sequence[Reading], earlier_end: datetime | None, now: datetime) -> float | None:
+    """Percentage points per hour over the look-back, or None when the data span is too short."""
+    points = [(r.fetched_at, r.utilization or 0.0) for r in segment]
+    length = window_length(segment[-1].window)
+    resets_at = segment[-1].resets_at
+    if length is not None and resets_at is not None:
+        start = resets_at - length
+        if start < points[0][0] and (earlier_end is None or earlier_end <= start):
+            points.insert(0, (start, 0.0))  # every window starts empty
+    reach = lookback(length)
+    since = max(now - reach, points[0][0])
+    if now - since < reach / 4:
+        return None
+    hours = (now - since).total_seconds() / 3600.0
+    return (points[-1][1] - _value_at(points, since)) / hours
+
+
+def _value_at(points: Sequence[tuple[datetime, float]], when: datetime) -> float:
+    """Linear between readings (the change happened somewhere in between), constant after the last."""
+    for (t0, v0), (t1, v1) in pairwise(points):
+        if t0 <= when <= t1:
+            span = (t1 - t0).total_seconds()
+            return v0 if span <= 0 else v0 + (v1 - v0) * (when - t0).total_seconds() / span
+    return points[-1][1] if when >= points[-1][0] else points[0][1]
+
+
+def _unknown(base: Forecast, reason: str) -> Forecast:
+    return replace(base, outlook=Outlook.UNKNOWN, reason=reason)
+
+
+def forecast_all(readings: Iterable[Reading], now: datetime) -> list[Forecast]:
+    """One forecast per (account, window), the binding wall first."""
+    groups: dict[tuple[str, str], list[Reading]] = {}
+    for row in readings:
+        groups.setdefault((row.account, row.window), []).append(row)
+    forecasts = [f for rows in groups.values() if (f := forecast_window(rows, now)) is not None]
+    return sorted(forecasts, key=_binding_order)
+
+
+def _binding_order(forecast: Forecast) -> tuple[int, float, str]:
+    far = float("inf")
+    if forecast.outlook is Outlook.AT_LIMIT:
+        resets = forecast.resets_at.timestamp() if forecast.resets_at else far
+        return (0, -resets, forecast.label)  # blocked longest first
+    if forecast.outlook is Outlook.HITS:
+        return (1, forecast.limit_at.timestamp() if forecast.limit_at else far, forecast.label)
+    if forecast.outlook is Outlook.CLEARS:
+        return (2, -(forecast.ends_near or 0.0), forecast.label)
+    return (3, 0.0, forecast.label)
+
+
+def binding_wall(forecasts: Iterable[Forecast]) -> Forecast | None:
+    """The window that stops you first; None when no window has a forecast."""
+    known = [f for f in forecasts if f.outlook is not Outlook.UNKNOWN]
+    return min(known, key=_binding_order) if known else None
+
+
+def describe(forecast: Forecast, now: datetime, tz: tzinfo | None = None) -> str:
+    """One line for the menu and ``status``; times in ``tz`` (local time when None)."""
+    reset = _reset_phrase(forecast, now, tz)
+    if forecast.outlook is Outlook.AT_LIMIT:
+        return f"at the limit until {reset}" if forecast.resets_at else "at the limit"
+    if forecast.outlook is Outlook.HITS:
+        assert forecast.limit_at is not None
+        limit = f"at this pace: limit at {_clock(forecast.limit_at, now, tz)}"
+        return f"{limit}, before {reset}" if forecast.resets_at else limit
+    if forecast.outlook is Outlook.CLEARS:
+        near = f"(ends near {forecast.ends_near:.0f}%)" if forecast.ends_near is not None else ""
+        return f"won't hit the limit before {reset} {near}".strip() if forecast.resets_at else "not rising"
+    return f"no forecast: {forecast.reason}" if forecast.reason else "no forecast"
+
+
+def _reset_phrase(forecast: Forecast, now: datetime, tz: tzinfo | None) -> str:
+    if forecast.window == EXTRA_WINDOW:
+        return "the month ends"
+    return f"the reset at {_clock(forecast.resets_at, now, tz)}" if forecast.resets_at else "the reset"
+
+
+def _clock(when: datetime | None, now: datetime, tz: tzinfo | None) -> str:
+    """ "15:40" today, "Tue 15:40" within a week, "2 Dec 15:40" beyond."""
+    if when is None:
+        return "?"
+    local, today = when.astimezone(tz), now.astimezone(tz)
+    days = (local.date() - today.date()).days
+    if days == 0:
+        return local.strftime("%H:%M")
+    if 0 < days < 7:
+        return local.strftime("%a %H:%M")
+    return f"{local.day} {local.strftime('%b %H:%M')}"
