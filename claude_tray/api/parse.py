@@ -312,7 +312,7 @@ def _scaled(value: object, divisor: int) -> float | None:
 def _ratio(used: float | None, limit: float | None) -> float | None:
     if used is None or limit is None or limit <= 0:
         return None
-    return used / limit * 100.0
+    return round(used / limit * 100.0, 4)  # derived, so no float noise like 4.132000000000001
 
 
 def _number(value: object) -> float | None:
