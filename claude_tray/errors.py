@@ -17,7 +17,8 @@ Callers catch a class, never a status code or a message substring::
     │   ├── BlockedError            HTML 403 / cf-mitigated from Cloudflare (claude.ai only)
     │   ├── TransientApiError       5xx, timeout, DNS, connection refused -> capped backoff
     │   └── ResponseFormatError     body is not the JSON we expect; keep the last good reading
-    └── AutostartError              the login item could not be written or removed
+    ├── AutostartError              the login item could not be written or removed
+    └── TrayUnavailable             no display, no pystray backend or no tray host; .rejected
 
 Rules: raise ``X(...) from err``; data goes in attributes; messages are safe to show a person
 (they never contain a token) and say what to do next.
@@ -43,6 +44,7 @@ __all__ = [
     "SourceUnavailable",
     "TokenExpired",
     "TransientApiError",
+    "TrayUnavailable",
 ]
 
 from dataclasses import dataclass
@@ -157,3 +159,13 @@ class ResponseFormatError(ApiError):
 
 class AutostartError(ClaudeTrayError):
     """The login item could not be created or removed."""
+
+
+class TrayUnavailable(ClaudeTrayError):
+    """No tray can be shown here; ``rejected`` holds (backend, reason) pairs for ``doctor``."""
+
+    hint = "use `claude-tray status` or `claude-tray watch` instead"
+
+    def __init__(self, message: str, *, rejected: tuple[tuple[str, str], ...] = ()) -> None:
+        super().__init__(message)
+        self.rejected = rejected
