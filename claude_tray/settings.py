@@ -157,6 +157,7 @@ class _Reader:
         self.lines = text.splitlines()
         self.path = path
         self.problems: list[ConfigProblem] = []
+        self.account_index: int | None = None  # which [[accounts]] table is being read
 
     def problem(self, key: str, message: str) -> None:
         self.problems.append(ConfigProblem(self.path, self._line_of(key), key, message))
@@ -166,11 +167,16 @@ class _Reader:
         section = dotted.rsplit(".", 1)[0] if "." in dotted else ""
         pattern = re.compile(rf"^\s*{re.escape(name)}\s*=")
         in_section = not section
+        # in [[accounts]], the n-th table is the one being read (not the first with that key)
+        skip = self.account_index if section == "accounts" and self.account_index else 0
         for number, line in enumerate(self.lines, start=1):
             stripped = line.strip()
             if stripped.startswith("["):
                 header = stripped.strip("[] ")
                 in_section = not section or header == section.split("[", 1)[0]
+                if in_section and skip:
+                    skip -= 1
+                    in_section = False
             elif in_section and pattern.match(line):
                 return number
         return None
@@ -298,11 +304,15 @@ class _Reader:
         if not isinstance(raw, list) or not all(isinstance(a, dict) for a in raw):
             self.problem("accounts", "accounts must be written as [[accounts]] tables")
             return (AccountSettings(),)
-        accounts = tuple(self.account(a) for a in raw)
+        accounts = []
+        for index, table in enumerate(raw):
+            self.account_index = index
+            accounts.append(self.account(table))
+        self.account_index = None
         names = [a.name for a in accounts]
         for name in sorted({n for n in names if names.count(n) > 1}):
             self.problem("accounts.name", f"two accounts are named {name!r}; names must be unique")
-        return accounts or (AccountSettings(),)
+        return tuple(accounts) or (AccountSettings(),)
 
     def account(self, t: dict[str, Any]) -> AccountSettings:
         known = {"name", "source", "config_dir", "org", "keyring_user", "active", "hidden"}
