@@ -1,15 +1,13 @@
 """Pixel tests of the ring icon: arc angle, colours, a glyph per health, transparency, text.
 
-Points are addressed like a clock: an angle in degrees clockwise from 12 o'clock and a radius
-as a fraction of the icon size, so the tests read like the design (outer ring centre line at
-0.41, inner at 0.265, centre hole inside 0.215; see ``claude_tray/render/ring.py``).
+Points are addressed like a clock (``tests/support/pixels.py``): degrees clockwise from 12
+o'clock and a radius as a fraction of the icon size, so the tests read like the design.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import math
 import subprocess
 import sys
 import textwrap
@@ -23,32 +21,11 @@ from claude_tray.model import Health, IconSpec, Severity
 from claude_tray.render import theme
 from claude_tray.render.ring import IconRenderer, render_icon, write_png
 from claude_tray.render.theme import Rgba
+from tests.support.pixels import INNER, OUTER, at_clock, at_offset, near
 
-OUTER = 0.41  # centre line of the outer ring, as a fraction of the icon size
-INNER = 0.265
 SIZE = 64
 WARN = theme.SEVERITY_COLOURS[Severity.WARN]
 CALM = theme.SEVERITY_COLOURS[Severity.CALM]
-
-
-def at_clock(image: Image.Image, degrees: float, radius: float) -> Rgba:
-    """The pixel ``radius`` (fraction of the size) from the centre, ``degrees`` clockwise from 12."""
-    size = image.width
-    x = size / 2 + radius * size * math.sin(math.radians(degrees))
-    y = size / 2 - radius * size * math.cos(math.radians(degrees))
-    return image.getpixel((int(x), int(y)))
-
-
-def at_offset(image: Image.Image, dx: float, dy: float) -> Rgba:
-    """The pixel at (dx, dy) fractions of the size from the centre (y grows downwards)."""
-    size = image.width
-    return image.getpixel((int(size / 2 + dx * size), int(size / 2 + dy * size)))
-
-
-def near(pixel: Rgba, colour: Rgba, tolerance: int = 28) -> bool:
-    return pixel[3] == 255 and all(
-        abs(a - b) <= tolerance for a, b in zip(pixel[:3], colour[:3], strict=True)
-    )
 
 
 def spec(outer: float | None = 42.0, inner: float | None = None, **kw: object) -> IconSpec:
