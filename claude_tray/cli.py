@@ -18,7 +18,11 @@ from claude_tray import __version__
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 # command name -> module under claude_tray.commands; order is the order shown in --help
-COMMANDS: tuple[tuple[str, str], ...] = (("icon", "icon"),)
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("status", "status"),
+    ("login-web", "login_web"),
+    ("icon", "icon"),
+)
 
 
 def _load(module: str) -> ModuleType:

@@ -69,6 +69,7 @@ def account_json(status: AccountStatus) -> dict[str, object]:
         "provenance": source.provenance if source is not None else None,
         "fetched_at": _iso(snapshot.fetched_at) if snapshot is not None else None,
         "next_attempt_at": _iso(status.next_attempt_at),
+        "detail": list(status.detail),
         "windows": [_window_json(w) for w in snapshot.windows] if snapshot is not None else [],
         "extra_usage": _extra_json(snapshot.extra) if snapshot is not None else None,
     }

@@ -32,7 +32,7 @@ __all__ = ["REQUIRED_SCOPE", "CliFileSource", "credential_from_json", "ensure_us
 
 REQUIRED_SCOPE = "user:profile"
 CREDENTIALS_FILE = ".credentials.json"
-_LOGIN_HINT = "run `claude` and log in (or /login inside it)"
+_LOGIN_HINT = "run `claude` and log in"
 
 
 class CliFileSource(CredentialSource):

@@ -1,0 +1,118 @@
+"""``claude-tray status [--json] [--account NAME]``: read every account once and print it.
+
+Exit status 0 when every account is fresh, 1 otherwise; each problem is one line on stderr.
+The JSON shape is documented in the README (``"version": 1``; keys are added, never renamed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from claude_tray.clock import Clock
+    from claude_tray.fetch import AccountFetcher
+    from claude_tray.model import AccountStatus
+    from claude_tray.settings import AccountSettings, Settings
+
+__all__ = ["HELP", "add_arguments", "run"]
+
+HELP = "read usage once for each account and print it (--json for scripts)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help='print JSON ({"version": 1, "accounts": [...]})')
+    parser.add_argument("--account", metavar="NAME", help="only this configured account")
+
+
+def run(args: argparse.Namespace) -> int:
+    from claude_tray.clock import SystemClock
+    from claude_tray.errors import ConfigError
+    from claude_tray.fetch import build_fetchers
+    from claude_tray.log import setup_logging
+    from claude_tray.report import format_text, status_document
+
+    setup_logging()
+    clock = SystemClock()
+    try:
+        settings = _settings(args.account)
+    except ConfigError as err:
+        _error(f"settings: {err.message}")
+        return 1
+    except LookupError as err:
+        _error(str(err.args[0]))
+        return 1
+    fetchers = build_fetchers(settings, clock)
+    statuses = [_read(a, f, clock) for a, f in zip(settings.accounts, fetchers, strict=True)]
+    if args.json:
+        sys.stdout.write(json.dumps(status_document(statuses), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(format_text(statuses, clock.now()))
+    return _report_problems(statuses)
+
+
+def _settings(only: str | None) -> Settings:
+    from dataclasses import replace
+
+    from claude_tray.paths import settings_file
+    from claude_tray.settings import load_settings
+
+    settings = load_settings(settings_file())
+    if only is None:
+        return settings
+    chosen = tuple(a for a in settings.accounts if a.name == only)
+    if not chosen:
+        names = ", ".join(a.name for a in settings.accounts)
+        raise LookupError(f"no account named {only!r} (configured: {names})")
+    return replace(settings, accounts=chosen)
+
+
+def _read(account: AccountSettings, fetcher: AccountFetcher, clock: Clock) -> AccountStatus:
+    """One fetch, as a status; errors become words through the one outcome mapping."""
+    import random
+    from datetime import timedelta
+
+    from claude_tray.errors import ClaudeTrayError
+    from claude_tray.model import AccountStatus, Health
+    from claude_tray.poller.outcome import outcome_of
+    from claude_tray.poller.policy import History, PollPolicy, decide
+    from claude_tray.sources import resolve_kind
+
+    kind = resolve_kind(account.source)
+    try:
+        snapshot = fetcher.fetch()
+    except ClaudeTrayError as err:
+        outcome = outcome_of(err)
+        # the poll policy owns "outcome -> health"; a one-shot read is its first attempt
+        health = decide(outcome, History(), PollPolicy(), random.Random(0)).health  # noqa: S311 - jitter only
+        retry = clock.now() + timedelta(seconds=outcome.retry_after) if outcome.retry_after else None
+        return AccountStatus(
+            fetcher.name,
+            health,
+            message=outcome.message,
+            hint=outcome.hint,
+            next_attempt_at=retry,
+            detail=(err.message,) if err.message not in ("", outcome.hint) else (),
+            source=kind,
+        )
+    return AccountStatus(fetcher.name, Health.FRESH, snapshot, source=snapshot.source)
+
+
+def _report_problems(statuses: Sequence[AccountStatus]) -> int:
+    from claude_tray.model import Health
+
+    failed = [s for s in statuses if s.health is not Health.FRESH]
+    for status in failed:
+        detail = "".join(f": {line}" for line in status.detail)
+        hint = f" ({status.hint})" if status.hint else ""
+        _error(f"{status.account}: {status.message or status.health.value}{detail}{hint}")
+    return 1 if failed else 0
+
+
+def _error(line: str) -> None:
+    from claude_tray.log import redact
+
+    sys.stderr.write(f"claude-tray: {redact(line)}\n")
