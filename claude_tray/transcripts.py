@@ -1,0 +1,401 @@
+"""How full each Claude Code session's context window is, read from its transcripts.
+
+Claude Code appends one JSON object per line to ``<config_dir>/projects/<encoded-cwd>/<session>.jsonl``
+(sub-agents write ``<session>/subagents/agent-<id>.jsonl``). A session's context fill is the
+latest non-synthetic, non-side-chain assistant line's ``input + cache_creation + cache_read``
+tokens; output tokens do not count (api-facts §13).
+
+Cost must not grow with history (real logs reach hundreds of MB):
+
+* a file seen for the first time is read **backwards** from its end until the latest qualifying
+  assistant line turns up, so a cold scan touches a few KB per file, not the whole history;
+* after that only the bytes appended since the remembered offset are parsed. The offset stops
+  at the last newline, so a half-written last line stays in the file for the next read;
+* a file whose inode changed or that shrank below the offset was rotated or truncated: its state
+  is dropped and it is read cold again.
+
+Sub-agent files only mark their session as active (their lines are side-chain and never count
+towards the parent's fill), so they are stat()ed, never parsed.
+
+>>> context_limit("claude-opus-4-6", 90_000)
+1000000
+>>> context_limit("claude-sonnet-4-5-20250929", 90_000)
+200000
+>>> context_limit("claude-sonnet-4-5-20250929", 250_000)  # observed fill proves a 1M window
+1000000
+>>> model_family("claude-haiku-4-5-20251001")
+'Haiku'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = [
+    "ACTIVE_WITHIN",
+    "SessionContext",
+    "TranscriptScanner",
+    "context_limit",
+    "model_family",
+    "select_active",
+    "session_json",
+    "session_label",
+]
+
+ACTIVE_WITHIN = timedelta(minutes=30)
+SMALL_WINDOW = 200_000
+LARGE_WINDOW = 1_000_000
+_CHUNK = 64 * 1024  # backwards-read block
+_TAIL_BUDGET = 4 * 1024 * 1024  # give up looking further back for an assistant line after this
+_APPEND_BUDGET = 8 * 1024 * 1024  # a bigger append is read like a new file (from its end)
+_RECENT_KEYS = 64  # message keys remembered per session to drop replays of older messages
+_FAMILY = re.compile(
+    r"(opus|sonnet|haiku|fable|mythos)(?:-(\d{1,2})(?!\d))?(?:-(\d{1,2})(?!\d))?", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionContext:
+    """One session's context window. ``fill`` is a percentage (0-100, like utilization), an estimate."""
+
+    session_id: str
+    project: str  # last component of the session's cwd
+    model: str  # API model id as the transcript records it, e.g. "claude-opus-4-6"
+    context_tokens: int
+    context_limit: int
+    fill: float
+    last_activity: datetime  # aware UTC: the newest write to any of the session's files
+
+
+def model_family(model: str) -> str:
+    """'Opus', 'Sonnet', 'Haiku', ... or the id itself when unknown."""
+    match = _FAMILY.search(model)
+    return match.group(1).capitalize() if match else model
+
+
+def context_limit(model: str, peak_tokens: int) -> int:
+    """The window size for a model (api-facts §13); 1M once an observed fill exceeded 200k."""
+    if "[1m]" in model.lower() or peak_tokens > SMALL_WINDOW:
+        return LARGE_WINDOW
+    match = _FAMILY.search(model)
+    if match is None:
+        return SMALL_WINDOW
+    family = match.group(1).lower()
+    if family in ("fable", "mythos"):
+        return LARGE_WINDOW
+    major = int(match.group(2) or 0)
+    minor = int(match.group(3) or 0)
+    # Opus and Sonnet from 4.6 on ship a 1M window; older ones and Haiku have 200k.
+    return LARGE_WINDOW if family in ("opus", "sonnet") and (major, minor) >= (4, 6) else SMALL_WINDOW
+
+
+def select_active(
+    sessions: Iterable[SessionContext], now: datetime, within: timedelta = ACTIVE_WITHIN
+) -> tuple[SessionContext, ...]:
+    """Sessions written to within ``within`` of ``now``, fullest first."""
+    recent = [s for s in sessions if now - s.last_activity <= within]
+    return tuple(sorted(recent, key=lambda s: (-s.fill, s.project, s.session_id)))
+
+
+def _short_tokens(count: int) -> str:
+    if count >= 1_000_000 and count % 1_000_000 == 0:
+        return f"{count // 1_000_000}M"
+    return f"{count / 1_000_000:g}M" if count >= 1_000_000 else f"{round(count / 1000)}k"
+
+
+def session_label(session: SessionContext) -> str:
+    """The menu row: 'claude-tray · Opus · 62% of 1M'."""
+    family = model_family(session.model)
+    return f"{session.project} · {family} · {session.fill:.0f}% of {_short_tokens(session.context_limit)}"
+
+
+def session_json(session: SessionContext) -> dict[str, object]:
+    """The ``sessions`` entry of ``claude-tray status --json``."""
+    return {
+        "session_id": session.session_id,
+        "project": session.project,
+        "model": session.model,
+        "context_tokens": session.context_tokens,
+        "context_limit": session.context_limit,
+        "fill": round(session.fill, 1),
+        "last_activity": session.last_activity.isoformat(),
+    }
+
+
+# --- parsing one line ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Turn:
+    """The parts of one qualifying assistant line that matter here."""
+
+    key: tuple[str, str] | None  # (message.id, requestId); None when either is missing
+    model: str
+    tokens: int
+    cwd: str
+
+
+def _count(usage: dict[str, Any], name: str) -> int | None:
+    value: object = usage.get(name, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
+def _qualifies(obj: dict[str, Any], message: dict[str, Any]) -> bool:
+    kind = obj.get("type", message.get("role"))
+    if kind != "assistant" or obj.get("isSidechain") is True or obj.get("isApiErrorMessage") is True:
+        return False
+    return message.get("model") != "<synthetic>" and isinstance(message.get("usage"), dict)
+
+
+def _parse_turn(line: bytes) -> _Turn | None:
+    """A qualifying assistant line, or None for anything else (other types, junk, half lines)."""
+    if b"assistant" not in line:  # cheap filter: most lines are user/progress/system
+        return None
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    message = obj.get("message") if isinstance(obj, dict) else None
+    if not isinstance(message, dict) or not _qualifies(obj, message):
+        return None
+    usage = message["usage"]
+    parts = [
+        _count(usage, k) for k in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+    ]
+    if any(p is None for p in parts):
+        return None
+    msg_id, request_id = message.get("id"), obj.get("requestId")
+    key = (msg_id, request_id) if isinstance(msg_id, str) and isinstance(request_id, str) else None
+    model = message.get("model")
+    cwd = obj.get("cwd")
+    return _Turn(
+        key=key,
+        model=model if isinstance(model, str) else "",
+        tokens=sum(p for p in parts if p is not None),
+        cwd=cwd if isinstance(cwd, str) else "",
+    )
+
+
+# --- per-session and per-file state ----------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Session:
+    session_id: str
+    fallback_project: str  # the encoded directory name, used when no line carried a cwd
+    latest: _Turn | None = None
+    peak: int = 0
+    recent: OrderedDict[tuple[str, str], None] = field(default_factory=OrderedDict)
+
+    def add(self, turn: _Turn) -> None:
+        """Fold in one assistant line, de-duplicated by message id + requestId."""
+        latest = self.latest
+        if latest is not None and turn.key is not None and turn.key == latest.key:
+            if turn.tokens > latest.tokens:  # streamed chunks of one message: keep the larger
+                self.latest = turn
+        elif turn.key is not None and turn.key in self.recent:
+            return  # a replay of an older message
+        else:  # the CLI appends in order: later in the file is newer
+            self.latest = turn
+        self.peak = max(self.peak, turn.tokens)
+        if turn.key is not None:
+            self.recent[turn.key] = None
+            while len(self.recent) > _RECENT_KEYS:
+                self.recent.popitem(last=False)
+
+    def context(self, last_activity: datetime) -> SessionContext | None:
+        turn = self.latest
+        if turn is None:
+            return None
+        limit = context_limit(turn.model, self.peak)
+        project = re.split(r"[\\/]", turn.cwd.rstrip("/\\"))[-1] if turn.cwd else self.fallback_project
+        return SessionContext(
+            session_id=self.session_id,
+            project=project or self.fallback_project,
+            model=turn.model,
+            context_tokens=turn.tokens,
+            context_limit=limit,
+            fill=100.0 * turn.tokens / limit,
+            last_activity=last_activity,
+        )
+
+
+@dataclass(slots=True)
+class _FileState:
+    inode: int
+    size: int
+    mtime_ns: int
+    offset: int  # bytes consumed: always just after a newline (or 0)
+
+
+def _lines_backwards(fh: IO[bytes], end: int, budget: int) -> Iterator[bytes]:
+    """Complete lines of ``fh[:end]`` from last to first, reading at most ``budget`` bytes."""
+    pos, carry = end, b""
+    while pos > 0 and end - pos < budget:
+        step = min(_CHUNK, pos)
+        pos -= step
+        fh.seek(pos)
+        parts = (fh.read(step) + carry).split(b"\n")
+        carry = parts[0] if pos > 0 else b""
+        for line in reversed(parts[1:] if pos > 0 else parts):
+            if line:
+                yield line
+
+
+def _consumed_end(fh: IO[bytes], size: int) -> int:
+    """Offset just after the file's last newline (a trailing partial line is left alone)."""
+    pos = size
+    while pos > 0 and size - pos < _TAIL_BUDGET:
+        step = min(_CHUNK, pos)
+        pos -= step
+        fh.seek(pos)
+        cut = fh.read(step).rfind(b"\n")
+        if cut >= 0:
+            return pos + cut + 1
+    return 0
+
+
+def _discover(projects: Path) -> Iterator[tuple[Path, str, str, bool]]:
+    """(path, session id, project dir name, is_subagent) for every transcript file."""
+    for project in _subdirs(projects):
+        for entry in _entries(project):
+            if entry.name.endswith(".jsonl") and entry.is_file():
+                yield Path(entry.path), entry.name[: -len(".jsonl")], project.name, False
+            elif entry.is_dir():
+                for agent in _entries(Path(entry.path) / "subagents"):
+                    if agent.name.endswith(".jsonl"):
+                        yield Path(agent.path), entry.name, project.name, True
+
+
+def _entries(directory: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(directory) as it:
+            return list(it)
+    except OSError:  # absent, or removed while we looked
+        return []
+
+
+def _subdirs(directory: Path) -> Iterator[Path]:
+    for entry in _entries(directory):
+        if entry.is_dir():
+            yield Path(entry.path)
+
+
+class TranscriptScanner:
+    """Incremental reader of one Claude Code config dir's transcripts. Thread-safe.
+
+    It only ever opens files for reading; nothing is written anywhere.
+    """
+
+    def __init__(self, config_dir: Path) -> None:
+        self._projects = config_dir / "projects"
+        self._files: dict[Path, _FileState] = {}
+        self._sessions: dict[str, _Session] = {}
+        self._lock = threading.Lock()
+
+    def scan(self) -> tuple[SessionContext, ...]:
+        """Read what changed since the last call; every session with a known fill."""
+        with self._lock:
+            seen: set[Path] = set()
+            activity: dict[str, int] = {}
+            for path, session_id, project, is_subagent in _discover(self._projects):
+                try:
+                    st = path.stat()
+                except OSError:
+                    continue
+                seen.add(path)
+                activity[session_id] = max(activity.get(session_id, 0), st.st_mtime_ns)
+                if not is_subagent:
+                    self._update(path, session_id, project, st)
+            self._forget(seen)
+            return self._contexts(activity)
+
+    def active_sessions(self, now: datetime, within: timedelta = ACTIVE_WITHIN) -> tuple[SessionContext, ...]:
+        """Sessions written to in the last ``within`` (default 30 min), fullest first."""
+        return select_active(self.scan(), now, within)
+
+    def _update(self, path: Path, session_id: str, project: str, st: os.stat_result) -> None:
+        state = self._files.get(path)
+        if state is not None and (state.inode != st.st_ino or st.st_size < state.offset):
+            state = None  # rotated or truncated: start over
+            self._sessions.pop(session_id, None)
+        if state is not None and (state.size, state.mtime_ns) == (st.st_size, st.st_mtime_ns):
+            return
+        session = self._sessions.setdefault(session_id, _Session(session_id, project))
+        try:
+            with path.open("rb") as fh:
+                if state is None or st.st_size - state.offset > _APPEND_BUDGET:
+                    offset = _read_latest(fh, st.st_size, session)
+                else:
+                    offset = _read_appended(fh, state.offset, st.st_size, session)
+        except OSError:
+            return  # vanished or unreadable for now; try again next scan
+        self._files[path] = _FileState(st.st_ino, st.st_size, st.st_mtime_ns, offset)
+
+    def _forget(self, seen: set[Path]) -> None:
+        for gone in set(self._files) - seen:
+            del self._files[gone]
+        alive = {path.name[: -len(".jsonl")] for path in self._files}
+        for session_id in set(self._sessions) - alive:
+            del self._sessions[session_id]
+
+    def _contexts(self, activity: dict[str, int]) -> tuple[SessionContext, ...]:
+        found = []
+        for session_id, session in self._sessions.items():
+            last = datetime.fromtimestamp(activity.get(session_id, 0) / 1e9, UTC)
+            context = session.context(last)
+            if context is not None:
+                found.append(context)
+        return tuple(found)
+
+
+def _peek_tail(fh: IO[bytes], end: int, size: int, session: _Session) -> bool:
+    """Use a last line still waiting for its newline if it already parses (it stays unconsumed).
+
+    A cut-off line is never valid JSON, so this cannot pick up half a line; the complete line is
+    read again once its newline arrives and the de-duplication makes that harmless.
+    """
+    if end >= size or size - end > _CHUNK:
+        return False
+    fh.seek(end)
+    turn = _parse_turn(fh.read(size - end))
+    if turn is not None:
+        session.add(turn)
+    return turn is not None
+
+
+def _read_latest(fh: IO[bytes], size: int, session: _Session) -> int:
+    """A file seen for the first time: only its newest assistant line matters."""
+    end = _consumed_end(fh, size)
+    if _peek_tail(fh, end, size, session):
+        return end
+    for line in _lines_backwards(fh, end, _TAIL_BUDGET):
+        turn = _parse_turn(line)
+        if turn is not None:
+            session.add(turn)
+            break
+    return end
+
+
+def _read_appended(fh: IO[bytes], offset: int, size: int, session: _Session) -> int:
+    """Parse the complete lines appended since ``offset``; returns the new offset."""
+    fh.seek(offset)
+    data = fh.read(size - offset)
+    cut = data.rfind(b"\n")
+    for line in data[: max(cut, 0)].split(b"\n"):
+        turn = _parse_turn(line)
+        if turn is not None:
+            session.add(turn)
+    _peek_tail(fh, offset + cut + 1, size, session)
+    return offset + cut + 1  # = offset when only a half-written line arrived
