@@ -94,10 +94,12 @@ def _draw_solid(
 
 
 def _draw_dashed(draw: ImageDraw.ImageDraw, canvas: int, band: _Band, colour: Rgba) -> None:
+    # Thinner than the band and centred in it: reads as a dashed line, not as a gear.
+    thin = _Band(band.radius - band.width * 0.2, band.width * 0.6, band.dash_phase)
     step = 360 / _DASHES
     for i in range(_DASHES):
         start = -90 + (i + band.dash_phase) * step
-        draw.arc(band.box(canvas), start, start + step / 2, fill=colour, width=round(band.width))
+        draw.arc(thin.box(canvas), start, start + step / 2, fill=colour, width=round(thin.width))
 
 
 def _draw_dotted(draw: ImageDraw.ImageDraw, canvas: int, band: _Band, colour: Rgba) -> None:

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from claude_tray.render.theme import Rgba
 
-__all__ = ["draw_centred_text", "font_name"]
+__all__ = ["draw_centred_text", "draw_label", "font_name"]
 
 # Bold sans faces by file name; Pillow searches the system font folders for bare names.
 _CANDIDATES = (
@@ -87,3 +87,8 @@ def draw_centred_text(
     x = (canvas - (right - left)) / 2 - left
     y = (canvas - (bottom - top)) / 2 - top
     draw.text((x, y), text, font=font, fill=colour, stroke_width=halo, stroke_fill=halo_colour)
+
+
+def draw_label(image: Image.Image, xy: tuple[int, int], text: str, colour: Rgba, px: int) -> None:
+    """Plain text at ``xy`` (top left) on an existing image: captions of the state gallery."""
+    ImageDraw.Draw(image).text(xy, text, font=_font(px), fill=colour)
