@@ -22,6 +22,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("status", "status"),
     ("login-web", "login_web"),
     ("icon", "icon"),
+    ("history", "history"),
 )
 
 
