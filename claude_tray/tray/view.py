@@ -1,0 +1,346 @@
+"""The tray's view model: a pure function from account statuses to what the tray shows.
+
+:func:`build_view` turns ``(statuses, settings, now)`` into a frozen :class:`TrayView`: the
+icon's :class:`~claude_tray.model.IconSpec` (the render cache key), a one-line title/tooltip,
+and the menu as a tuple of :class:`MenuEntry`. Nothing here touches pystray, the clock or a
+file: the adapter in :mod:`claude_tray.tray.icon` compares views and redraws only on change.
+
+Countdowns ("resets in 2h 14m (14:30)") and ages ("updated 3m ago") are computed from ``now``;
+``TrayView.next_change`` says when the next one would read differently, so the app can tick
+at most once a minute and only while something would change. Unknown numbers are never 0 %.
+
+>>> from datetime import UTC, datetime
+>>> from claude_tray.settings import Settings
+>>> view = build_view([], Settings(), datetime(2026, 1, 1, tzinfo=UTC))
+>>> view.icon.health, [e.label for e in view.menu if e.action is Action.QUIT]
+(<Health.STARTING: 'starting'>, ['Quit'])
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, tzinfo
+
+from claude_tray.model import (
+    AccountStatus,
+    Health,
+    IconSpec,
+    Severity,
+    UsageSnapshot,
+    UsageWindow,
+    WindowGroup,
+    severity,
+    worst_severity,
+)
+from claude_tray.poller.staleness import RESET_NOTE, as_of, reset_since
+from claude_tray.report import extra_text, format_age, format_percent, format_reset
+from claude_tray.settings import Settings
+
+__all__ = ["SEPARATOR", "USAGE_PAGE", "Action", "MenuEntry", "TrayView", "build_view", "icon_spec"]
+
+USAGE_PAGE = "https://claude.ai/settings/usage"
+
+
+class Action(enum.Enum):
+    """What a menu item asks for. The app maps each to a command handled off the UI thread."""
+
+    REFRESH = "refresh"
+    EDIT_SETTINGS = "edit_settings"
+    OPEN_USAGE_PAGE = "open_usage_page"
+    TOGGLE_AUTOSTART = "toggle_autostart"
+    HIDE_ACCOUNT = "hide_account"  # local only: the account keeps its login and its polling
+    SHOW_ALL = "show_all"
+    QUIT = "quit"
+
+
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    """One menu row. ``action`` None = an informational row (shown disabled)."""
+
+    label: str
+    action: Action | None = None
+    checked: bool | None = None  # None: not a checkbox
+    enabled: bool = True
+    submenu: tuple[MenuEntry, ...] = ()
+    account: str | None = None  # the account an action concerns (Hide account)
+    default: bool = False  # the left-click action where the host has one
+    separator: bool = False
+
+
+SEPARATOR = MenuEntry("", enabled=False, separator=True)
+
+
+@dataclass(frozen=True, slots=True)
+class TrayView:
+    """Everything the tray shows. Equal views mean nothing to redraw."""
+
+    icon: IconSpec
+    title: str
+    menu: tuple[MenuEntry, ...]
+    # when a countdown or age label next reads differently; None = nothing time-dependent
+    next_change: datetime | None = field(default=None, compare=False)
+
+
+def _info(label: str) -> MenuEntry:
+    return MenuEntry(label, enabled=False)
+
+
+_GROUP_ORDER = {WindowGroup.SESSION: 0, WindowGroup.WEEKLY: 1, WindowGroup.MODEL: 2, WindowGroup.OTHER: 3}
+
+# For "worst of all": among accounts equally full, the least trustworthy one wins.
+_HEALTH_RANK = {
+    Health.FRESH: 0,
+    Health.STARTING: 1,
+    Health.STALE: 2,
+    Health.OFFLINE: 3,
+    Health.ERROR: 3,
+    Health.RATE_LIMITED: 4,
+    Health.BLOCKED: 5,
+    Health.NO_CREDENTIALS: 5,
+    Health.UNAUTHORIZED: 6,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    """What the view depends on besides statuses and time."""
+
+    settings: Settings
+    hidden: frozenset[str]
+    autostart: bool | None
+    tz: tzinfo | None
+
+
+def build_view(
+    statuses: Sequence[AccountStatus],
+    settings: Settings,
+    now: datetime,
+    *,
+    hidden: frozenset[str] = frozenset(),
+    autostart: bool | None = None,
+    tz: tzinfo | None = None,
+) -> TrayView:
+    """The view at ``now``. ``hidden`` names accounts hidden from the menu (local only);
+    ``autostart`` is the "Start at login" state (None: not offered); ``tz`` None = local time."""
+    options = _Options(settings, hidden, autostart, tz)
+    view = _view_at(statuses, options, now)
+    return replace(view, next_change=_next_change(view, statuses, options, now))
+
+
+def _view_at(statuses: Sequence[AccountStatus], options: _Options, now: datetime) -> TrayView:
+    settings = options.settings
+    shown = tuple(s for s in statuses if s.account not in options.hidden)
+    icon = icon_spec(_icon_account(shown or tuple(statuses), settings, now), settings, now)
+    menu = (
+        *_accounts_section(shown, settings, now, options.tz),
+        SEPARATOR,
+        *_actions(shown, len(statuses) - len(shown), autostart=options.autostart),
+    )
+    return TrayView(icon=icon, title=_title(shown, settings, now), menu=menu)
+
+
+# ----------------------------------------------------------------------------- icon
+
+
+def _rounded(value: float | None) -> float | None:
+    """Whole percent (half up, like the menu), so sub-percent changes never re-render."""
+    return None if value is None or not math.isfinite(value) else float(math.floor(value + 0.5))
+
+
+def _current(status: AccountStatus, now: datetime) -> UsageSnapshot | None:
+    """The last good snapshot as it stands at ``now`` (windows reset since read 0 %)."""
+    return as_of(status.snapshot, now) if status.snapshot is not None else None
+
+
+def _ring_value(snapshot: UsageSnapshot | None, key: str) -> float | None:
+    window = snapshot.window(key) if snapshot is not None else None
+    return _rounded(window.utilization) if window is not None else None
+
+
+def _ring_severity(status: AccountStatus, settings: Settings, now: datetime) -> Severity | None:
+    snapshot = _current(status, now)
+    values = (_ring_value(snapshot, settings.icon.outer), _ring_value(snapshot, settings.icon.inner))
+    return worst_severity(severity(v, settings.thresholds) for v in values)
+
+
+def icon_spec(status: AccountStatus | None, settings: Settings, now: datetime) -> IconSpec:
+    """The icon for one account: rings from the configured windows, colour from the worse one."""
+    if status is None:
+        return IconSpec(None, None, None, Health.STARTING)
+    snapshot = _current(status, now)
+    outer = _ring_value(snapshot, settings.icon.outer)
+    inner = _ring_value(snapshot, settings.icon.inner)
+    level = worst_severity(severity(v, settings.thresholds) for v in (outer, inner))
+    text = f"{outer:.0f}" if settings.icon.show_percent and outer is not None else None
+    return IconSpec(outer, inner, level, status.health, text)
+
+
+def _icon_account(
+    statuses: Sequence[AccountStatus], settings: Settings, now: datetime
+) -> AccountStatus | None:
+    """The account marked active (icon_account = "active"), else the worst of all."""
+    if settings.general.icon_account == "active":
+        active = {a.name for a in settings.accounts if a.active}
+        marked = [s for s in statuses if s.account in active]
+        if marked:
+            return marked[0]
+
+    def badness(status: AccountStatus) -> tuple[int, int]:
+        level = _ring_severity(status, settings, now)
+        return (-1 if level is None else int(level), _HEALTH_RANK[status.health])
+
+    return max(statuses, key=badness, default=None)
+
+
+# ----------------------------------------------------------------------------- title
+
+
+def _summary(status: AccountStatus, settings: Settings, now: datetime) -> str:
+    """ "5-hour 42% · Weekly 85%", plus the state when the numbers are not fresh."""
+    snapshot = _current(status, now)
+    parts = []
+    for key in (settings.icon.outer, settings.icon.inner):
+        window = snapshot.window(key) if snapshot is not None else None
+        if window is not None:
+            parts.append(f"{window.label} {format_percent(window.utilization)}")
+    text = " · ".join(parts) if parts else "no data"
+    if status.health is not Health.FRESH:
+        text += f" ({(status.message or status.health.value.replace('_', ' ')).lower()})"
+    return text
+
+
+def _title(shown: Sequence[AccountStatus], settings: Settings, now: datetime) -> str:
+    if not shown:
+        return "Claude usage"
+    if len(shown) == 1:
+        return f"Claude usage: {_summary(shown[0], settings, now)}"
+    return " | ".join(f"{s.account}: {_summary(s, settings, now)}" for s in shown)
+
+
+# ----------------------------------------------------------------------------- menu
+
+
+def _accounts_section(
+    shown: Sequence[AccountStatus], settings: Settings, now: datetime, tz: tzinfo | None
+) -> tuple[MenuEntry, ...]:
+    if not shown:
+        return (_info("All accounts hidden"),)
+    if len(shown) == 1:
+        return account_rows(shown[0], now, tz)
+    if len(shown) == 2:
+        first, second = shown
+        return (
+            _info(first.account),
+            *account_rows(first, now, tz),
+            SEPARATOR,
+            _info(second.account),
+            *account_rows(second, now, tz),
+        )
+    return tuple(
+        MenuEntry(
+            f"{s.account}: {_summary(s, settings, now)}",
+            submenu=(
+                *account_rows(s, now, tz),
+                SEPARATOR,
+                MenuEntry("Hide this account", Action.HIDE_ACCOUNT, account=s.account),
+            ),
+        )
+        for s in shown
+    )
+
+
+def account_rows(status: AccountStatus, now: datetime, tz: tzinfo | None = None) -> tuple[MenuEntry, ...]:
+    """The readout of one account: its windows, extra usage, age and source, and its state."""
+    rows: list[MenuEntry] = []
+    raw = status.snapshot
+    if raw is not None:
+        reset = {w.key for w in raw.windows if reset_since(w, now)}
+        reset |= {w.key for w in raw.windows if f"{w.label}: {RESET_NOTE}" in status.detail}
+        windows = sorted(raw.windows, key=lambda w: _GROUP_ORDER[w.group])
+        rows.extend(_info(_window_label(w, now, tz, was_reset=w.key in reset)) for w in windows)
+        if raw.extra is not None and raw.extra.enabled:
+            rows.append(_info(f"Extra usage: {extra_text(raw.extra)}"))
+        if not raw.windows and raw.extra is None:
+            rows.append(_info("No usage limits reported"))
+        rows.append(_info(f"updated {format_age(raw.fetched_at, now)} · {raw.provenance}"))
+    state = _state_line(status)
+    if state:
+        rows.append(_info(state))
+    return tuple(rows)
+
+
+def _window_label(window: UsageWindow, now: datetime, tz: tzinfo | None, *, was_reset: bool) -> str:
+    if was_reset:
+        return f"{window.label}: 0% · {RESET_NOTE}"
+    if window.utilization is None:
+        return f"{window.label}: no data"
+    text = f"{window.label}: {format_percent(window.utilization)}"
+    if window.resets_at is not None:
+        text += f" · {format_reset(window.resets_at, now, tz)}"
+    return text
+
+
+def _state_line(status: AccountStatus) -> str:
+    """ "Rate limited - next try 14:05", "Login expired - open Claude Code once ..."; "" when fresh."""
+    if status.health is Health.FRESH:
+        return ""
+    message = status.message or status.health.value.replace("_", " ").capitalize()
+    return f"{message} - {status.hint}" if status.hint else message
+
+
+def _actions(
+    shown: Sequence[AccountStatus], hidden_count: int, *, autostart: bool | None
+) -> tuple[MenuEntry, ...]:
+    entries = [
+        MenuEntry("Refresh now", Action.REFRESH, default=True),
+        MenuEntry("Edit settings...", Action.EDIT_SETTINGS),
+        MenuEntry("Open usage page", Action.OPEN_USAGE_PAGE),
+    ]
+    if autostart is not None:
+        entries.append(MenuEntry("Start at login", Action.TOGGLE_AUTOSTART, checked=autostart))
+    if len(shown) == 2:  # with more, each account's submenu has its own "Hide this account"
+        hide = tuple(MenuEntry(s.account, Action.HIDE_ACCOUNT, account=s.account) for s in shown)
+        entries.append(MenuEntry("Hide account", submenu=hide))
+    if hidden_count:
+        entries.append(MenuEntry(f"Show all ({hidden_count} hidden)", Action.SHOW_ALL))
+    return (*entries, SEPARATOR, MenuEntry("Quit", Action.QUIT))
+
+
+# ----------------------------------------------------------------------------- ticking
+
+_MINUTE = 60.0
+_PAST_FLIP = 1.0  # labels floor their seconds: look one second after a minute boundary
+_HORIZON = 61  # minutes looked ahead; every label here changes within an hour
+
+
+def _next_change(
+    view: TrayView, statuses: Sequence[AccountStatus], options: _Options, now: datetime
+) -> datetime | None:
+    """The first instant the view reads differently, found by trying the instants where a
+    minute-granular countdown or age can flip (no knowledge of the label formats needed)."""
+    for when in _flip_instants(_references(statuses, options.hidden), now):
+        if _view_at(statuses, options, when) != view:
+            return when
+    return None
+
+
+def _references(statuses: Iterable[AccountStatus], hidden: frozenset[str]) -> list[datetime]:
+    refs = []
+    for status in statuses:
+        if status.snapshot is None or status.account in hidden:
+            continue
+        refs.append(status.snapshot.fetched_at)
+        refs.extend(w.resets_at for w in status.snapshot.windows if w.resets_at is not None)
+    return refs
+
+
+def _flip_instants(refs: Iterable[datetime], now: datetime) -> list[datetime]:
+    offsets = sorted({(ref - now).total_seconds() % _MINUTE for ref in refs})
+    return sorted(
+        now + timedelta(seconds=offset + _PAST_FLIP + minute * _MINUTE)
+        for offset in offsets
+        for minute in range(_HORIZON)
+    )
