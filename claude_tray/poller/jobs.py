@@ -1,0 +1,70 @@
+"""One unit of work for an account: a fetch, or only a local credential fingerprint check.
+
+Jobs run on the fetch pool (or inline, for :meth:`Poller.step`) and never raise: every failure
+becomes an :class:`~claude_tray.poller.outcome.Outcome` value.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from claude_tray.errors import ClaudeTrayError
+from claude_tray.fetch import AccountFetcher
+from claude_tray.poller.outcome import Outcome, OutcomeKind, outcome_of, success
+
+__all__ = ["Job", "JobResult", "JobRunner"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    account: str
+    fetcher: AccountFetcher
+    fetch: bool  # False: only read the credential fingerprint (local, no network)
+
+
+@dataclass(frozen=True, slots=True)
+class JobResult:
+    account: str
+    fingerprint: Hashable  # read *before* the fetch, so a change during the fetch is noticed
+    outcome: Outcome | None  # None for a fingerprint-only check
+
+
+class JobRunner:
+    """Runs jobs; remembers which unexpected exceptions it already logged a traceback for."""
+
+    def __init__(self) -> None:
+        self._reported: set[tuple[str, str]] = set()  # (account, exception type)
+
+    def __call__(self, job: Job) -> JobResult:
+        fingerprint = self._fingerprint(job)
+        outcome = self._fetch(job) if job.fetch else None
+        return JobResult(job.account, fingerprint, outcome)
+
+    def _fingerprint(self, job: Job) -> Hashable:
+        try:
+            return job.fetcher.fingerprint()
+        except ClaudeTrayError as err:  # e.g. the file vanished: that is a fingerprint too
+            return ("unreadable", type(err).__name__)
+        except Exception as err:  # noqa: BLE001 - a buggy source must not kill the poller
+            self._report(job.account, err)
+            return ("failed", type(err).__name__)
+
+    def _fetch(self, job: Job) -> Outcome:
+        try:
+            return success(job.fetcher.fetch())
+        except ClaudeTrayError as err:
+            return outcome_of(err)
+        except Exception as err:  # noqa: BLE001 - the protocol forbids it, but the loop must survive
+            self._report(job.account, err)
+            return Outcome(OutcomeKind.FORMAT_ERROR, "Unexpected error", f"{type(err).__name__}; see the log")
+
+    def _report(self, account: str, err: Exception) -> None:
+        """Log a traceback once per account and exception type (not on every poll)."""
+        key = (account, type(err).__name__)
+        if key not in self._reported:
+            self._reported.add(key)
+            log.error("account %s: unexpected %s", account, type(err).__name__, exc_info=err)

@@ -1,0 +1,76 @@
+"""Turn an account's scheduling state into the :class:`AccountStatus` people see. Pure.
+
+The words come from :mod:`claude_tray.poller.outcome` (the one error -> words mapping); this
+module only adds what depends on time: the next allowed try for a rate limit ("next try 14:05",
+local time), when the kept data is from, windows that reset since, and "stale" when fresh data
+has grown old because a poll is overdue (after sleep, for example). Every added text is an
+absolute time, so a status only changes when something happens, not every minute.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from claude_tray.model import AccountStatus, Health
+from claude_tray.poller.account import AccountState
+from claude_tray.poller.policy import PollPolicy
+from claude_tray.poller.staleness import as_of, reset_notes
+
+__all__ = ["clock_text", "derived_health", "status_of"]
+
+_STARTING = ("Starting", "first reading on its way")
+_STALE = "Data is old"
+
+
+def clock_text(at: datetime) -> str:
+    """A wall-clock instant as local "HH:MM" (what people read on their panel clock)."""
+    return at.astimezone().strftime("%H:%M")
+
+
+def derived_health(state: AccountState, wall: datetime, policy: PollPolicy) -> Health:
+    """The decision's health, except that fresh data ``stale_after`` old or older is stale."""
+    snapshot = state.last_good
+    if state.health is not Health.FRESH or snapshot is None:
+        return state.health
+    old = (wall - snapshot.fetched_at).total_seconds() >= policy.stale_after
+    return Health.STALE if old else Health.FRESH
+
+
+def status_of(state: AccountState, wall: datetime, policy: PollPolicy) -> AccountStatus:
+    """What listeners and ``statuses()`` get for this account at ``wall``."""
+    health = derived_health(state, wall, policy)
+    message, hint = _words(state, health)
+    snapshot = state.last_good
+    extras = []
+    if health is Health.RATE_LIMITED and state.next_at is not None:
+        extras.append(f"next try {clock_text(state.next_at)}")
+    if snapshot is not None and health not in (Health.FRESH, Health.STARTING):
+        extras.append(f"showing data from {clock_text(snapshot.fetched_at)}")
+    hint = " · ".join(part for part in (hint, *extras) if part)
+    return AccountStatus(
+        account=state.name,
+        health=health,
+        snapshot=as_of(snapshot, wall) if snapshot is not None else None,
+        message=message,
+        hint=hint,
+        next_attempt_at=state.next_at if _network_scheduled(state) else None,
+        changed_at=state.since,
+        detail=reset_notes(snapshot, wall) if snapshot is not None else (),
+    )
+
+
+def _words(state: AccountState, health: Health) -> tuple[str, str]:
+    if health is Health.STARTING:
+        return _STARTING
+    if health is Health.STALE:
+        return _STALE, "a new reading is on its way"
+    if health is Health.FRESH or state.outcome is None:
+        return "", ""
+    outcome = state.outcome
+    hint = "" if health is Health.RATE_LIMITED else outcome.hint  # replaced by the next try time
+    return outcome.message, hint
+
+
+def _network_scheduled(state: AccountState) -> bool:
+    """Only a planned request has a "next attempt"; local credential re-checks do not."""
+    return state.due is not None and state.health is not Health.NO_CREDENTIALS
