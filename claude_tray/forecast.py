@@ -28,19 +28,23 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from itertools import pairwise
 
-from claude_tray.history import EXTRA_WINDOW, Reading
-from claude_tray.model import UsageWindow
+from claude_tray.history import EXTRA_WINDOW, Reading, readings_of
+from claude_tray.model import UsageSnapshot, UsageWindow
+from claude_tray.report import format_clock
 
 __all__ = [
     "FIVE_HOURS",
     "SEVEN_DAYS",
     "Forecast",
     "Outlook",
+    "account_forecasts",
+    "account_wall",
     "binding_wall",
     "current_segment",
     "describe",
     "describe_pace",
     "forecast_all",
+    "forecast_json",
     "forecast_window",
     "pace",
     "window_length",
@@ -243,7 +247,7 @@ def describe(forecast: Forecast, now: datetime, tz: tzinfo | None = None) -> str
         return f"at the limit until {reset}" if forecast.resets_at else "at the limit"
     if forecast.outlook is Outlook.HITS:
         assert forecast.limit_at is not None
-        limit = f"at this pace: limit at {_clock(forecast.limit_at, now, tz)}"
+        limit = f"at this pace: limit at {format_clock(forecast.limit_at, now, tz)}"
         return f"{limit}, before {reset}" if forecast.resets_at else limit
     if forecast.outlook is Outlook.CLEARS:
         near = f"(ends near {forecast.ends_near:.0f}%)" if forecast.ends_near is not None else ""
@@ -254,17 +258,44 @@ def describe(forecast: Forecast, now: datetime, tz: tzinfo | None = None) -> str
 def _reset_phrase(forecast: Forecast, now: datetime, tz: tzinfo | None) -> str:
     if forecast.window == EXTRA_WINDOW:
         return "the month ends"
-    return f"the reset at {_clock(forecast.resets_at, now, tz)}" if forecast.resets_at else "the reset"
+    return f"the reset at {format_clock(forecast.resets_at, now, tz)}" if forecast.resets_at else "the reset"
 
 
-def _clock(when: datetime | None, now: datetime, tz: tzinfo | None) -> str:
-    """ "15:40" today, "Tue 15:40" within a week, "2 Dec 15:40" beyond."""
-    if when is None:
-        return "?"
-    local, today = when.astimezone(tz), now.astimezone(tz)
-    days = (local.date() - today.date()).days
-    if days == 0:
-        return local.strftime("%H:%M")
-    if 0 < days < 7:
-        return local.strftime("%a %H:%M")
-    return f"{local.day} {local.strftime('%b %H:%M')}"
+def account_forecasts(
+    recent: Iterable[Reading], snapshot: UsageSnapshot | None, now: datetime
+) -> list[Forecast]:
+    """Forecasts for one account from its recent history plus the snapshot on screen (binding first).
+
+    The snapshot counts as the latest reading even when history did not store it (unchanged
+    values are not stored, and ``status`` runs without the daemon).
+    """
+    rows = list(recent)
+    if snapshot is not None:
+        current, extra = readings_of(snapshot)
+        rows += current
+        if extra is not None:
+            rows.append(extra.as_reading())
+    return forecast_all(rows, now)
+
+
+def account_wall(recent: Iterable[Reading], snapshot: UsageSnapshot | None, now: datetime) -> Forecast | None:
+    """The binding wall of one account (what the menu and ``status`` show first)."""
+    return binding_wall(account_forecasts(recent, snapshot, now))
+
+
+def forecast_json(forecast: Forecast, now: datetime, tz: tzinfo | None = None) -> dict[str, object]:
+    """The forecast for ``status --json``: machine fields plus the sentence people read."""
+
+    def iso(when: datetime | None) -> str | None:
+        return when.isoformat() if when is not None else None
+
+    return {
+        "window": forecast.window,
+        "label": forecast.label,
+        "outlook": forecast.outlook.value,
+        "limit_at": iso(forecast.limit_at),
+        "resets_at": iso(forecast.resets_at),
+        "ends_near": forecast.ends_near,
+        "rate_per_hour": forecast.rate,
+        "text": describe(forecast, now, tz),
+    }

@@ -148,7 +148,9 @@ def test_december_extra_usage_resets_in_january() -> None:
     assert forecast.resets_at == datetime(2027, 1, 1, tzinfo=UTC)
 
 
-def f(window: str, outlook: Outlook, *, limit_in: timedelta | None = None, ends: float | None = None) -> Forecast:
+def f(
+    window: str, outlook: Outlook, *, limit_in: timedelta | None = None, ends: float | None = None
+) -> Forecast:
     limit_at = NOW + limit_in if limit_in is not None else None
     return Forecast("me", window, window, outlook, 50.0, NOW + 4 * H, 1.0, limit_at, ends)
 
@@ -213,3 +215,31 @@ def test_window_pace_uses_the_window_length_from_its_key() -> None:
     assert window_length("weekly_scoped:Fable") == SEVEN_DAYS
     assert window_length("seven_day_opus") == SEVEN_DAYS
     assert window_length("iguana_necktie") is None
+
+
+def test_account_wall_counts_the_snapshot_on_screen_as_the_latest_reading() -> None:
+    from claude_tray.forecast import account_wall, forecast_json
+    from claude_tray.model import ExtraUsage, SourceKind, UsageSnapshot
+
+    stored = series(FIVE, (H, 40, 3 * H))  # history stored 40 % an hour ago
+    snapshot = UsageSnapshot(
+        "me",
+        SourceKind.CLI,
+        NOW,
+        (UsageWindow(FIVE, FIVE, 70.0, NOW + 3 * H, WindowGroup.SESSION),),
+        ExtraUsage(enabled=True, used=5.0, limit=100.0, currency="USD", utilization=5.0),
+    )
+    wall = account_wall(stored, snapshot, NOW)
+    assert wall is not None
+    assert (wall.window, wall.outlook, wall.limit_at) == (FIVE, Outlook.HITS, NOW + H)
+    assert forecast_json(wall, NOW, UTC) == {
+        "window": FIVE,
+        "label": FIVE,
+        "outlook": "hits",
+        "limit_at": (NOW + H).isoformat(),
+        "resets_at": (NOW + 3 * H).isoformat(),
+        "ends_near": None,
+        "rate_per_hour": pytest.approx(30.0),
+        "text": "at this pace: limit at 13:00, before the reset at 15:00",
+    }
+    assert account_wall([], None, NOW) is None
