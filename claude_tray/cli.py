@@ -23,6 +23,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("login-web", "login_web"),
     ("icon", "icon"),
     ("history", "history"),
+    ("config", "config"),
+    ("autostart", "autostart"),
+    ("statusline", "statusline"),
 )
 
 

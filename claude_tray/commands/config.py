@@ -1,0 +1,92 @@
+"""``claude-tray config path|show|check|edit``: find, read, validate and open the settings file.
+
+``check`` prints exactly the lines the running daemon shows for an invalid file (file:line, key,
+what is wrong) and exits 1; ``edit`` writes the commented default first if there is no file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+__all__ = ["HELP", "add_arguments", "run"]
+
+HELP = "show, check or edit the settings file (path | show | check | edit)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sub.add_parser("path", help="print where the settings file is")
+    sub.add_parser("show", help="print the settings in effect (defaults filled in) as TOML")
+    sub.add_parser("check", help="validate the file; exit 1 with file:line and what is wrong")
+    sub.add_parser("edit", help="open the file in $VISUAL / $EDITOR (creates the commented default first)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from claude_tray.paths import settings_file
+
+    path = settings_file()
+    action: str = args.action
+    if action == "path":
+        sys.stdout.write(f"{path}\n")
+        return 0
+    if action == "show":
+        return _show(path)
+    if action == "check":
+        return _check(path)
+    return _edit(path)
+
+
+def _check(path: Path) -> int:
+    from claude_tray.errors import ConfigError
+    from claude_tray.settings import load_settings
+    from claude_tray.settings_file import problem_lines
+
+    try:
+        load_settings(path)
+    except ConfigError as err:
+        sys.stderr.write("".join(f"{line}\n" for line in problem_lines(err)))
+        return 1
+    note = "" if path.exists() else " (no file: defaults)"
+    sys.stdout.write(f"{path}: OK{note}\n")
+    return 0
+
+
+def _show(path: Path) -> int:
+    from dataclasses import asdict
+
+    import tomli_w
+
+    from claude_tray.errors import ConfigError
+    from claude_tray.settings import load_settings
+    from claude_tray.settings_file import problem_lines
+
+    try:
+        settings = load_settings(path)
+    except ConfigError as err:
+        sys.stderr.write("".join(f"{line}\n" for line in problem_lines(err)))
+        return 1
+    sys.stdout.write(f"# settings in effect, read from {path} (defaults filled in)\n")
+    sys.stdout.write(tomli_w.dumps(asdict(settings)))
+    return 0
+
+
+def _edit(path: Path) -> int:
+    from claude_tray.errors import ClaudeTrayError
+    from claude_tray.settings_file import editor_command, open_in_editor
+
+    try:
+        status = open_in_editor(path)
+    except (ClaudeTrayError, OSError) as err:
+        hint = getattr(err, "hint", "") or "set $EDITOR, or open the file yourself"
+        sys.stderr.write(f"cannot start an editor: {err} ({hint})\n")
+        return 1
+    if editor_command(os.environ) is None:
+        sys.stdout.write(f"opened {path} with the desktop's editor (set $VISUAL or $EDITOR to use yours)\n")
+        return 0
+    if status != 0:
+        sys.stderr.write(f"the editor exited with status {status}\n")
+        return status
+    return _check(path)
