@@ -18,7 +18,8 @@ Callers catch a class, never a status code or a message substring::
     │   ├── TransientApiError       5xx, timeout, DNS, connection refused -> capped backoff
     │   └── ResponseFormatError     body is not the JSON we expect; keep the last good reading
     ├── AutostartError              the login item could not be written or removed
-    └── TrayUnavailable             no display, no pystray backend or no tray host; .rejected
+    ├── TrayUnavailable             no display, no pystray backend or no tray host; .rejected
+    └── StatuslineInputError        the status-line stdin is not the JSON object Claude Code sends
 
 Rules: raise ``X(...) from err``; data goes in attributes; messages are safe to show a person
 (they never contain a token) and say what to do next.
@@ -42,6 +43,7 @@ __all__ = [
     "RateLimited",
     "ResponseFormatError",
     "SourceUnavailable",
+    "StatuslineInputError",
     "TokenExpired",
     "TransientApiError",
     "TrayUnavailable",
@@ -169,3 +171,7 @@ class TrayUnavailable(ClaudeTrayError):
     def __init__(self, message: str, *, rejected: tuple[tuple[str, str], ...] = ()) -> None:
         super().__init__(message)
         self.rejected = rejected
+
+
+class StatuslineInputError(ClaudeTrayError):
+    """``claude-tray statusline`` got something other than Claude Code's JSON object on stdin."""
