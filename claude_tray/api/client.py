@@ -115,7 +115,14 @@ class UsageClient:
         return self._get(url, dict(headers or {}), _Auth.NONE)
 
     def _get(self, url: str, headers: dict[str, str], auth: _Auth) -> object:
-        headers = {"Accept": "application/json", "User-Agent": self._user_agent, **headers}
+        # Connection: close - polls are minutes apart, so a kept-alive socket only lingers (and
+        # urllib3 closes pooled sockets only when the pool is garbage collected)
+        headers = {
+            "Accept": "application/json",
+            "User-Agent": self._user_agent,
+            "Connection": "close",
+            **headers,
+        }
         try:
             response = self._session.get(url, headers=headers, timeout=self._timeout, allow_redirects=False)
         except requests.Timeout as err:
@@ -125,7 +132,10 @@ class UsageClient:
         except requests.RequestException as err:
             raise TransientApiError(f"request to {_host(url)} failed: {redact(type(err).__name__)}") from err
         log.debug("GET %s -> %s", _path(url), response.status_code)
-        return self._decode(response, auth)
+        try:
+            return self._decode(response, auth)
+        finally:
+            response.close()
 
     def _decode(self, response: requests.Response, auth: _Auth) -> object:
         status = response.status_code
