@@ -1,0 +1,379 @@
+"""The composition root of the tray app: settings -> fetchers -> poller -> tray, plus the parts.
+
+Threads (each named, each joined on quit):
+
+* the main thread runs the tray's UI loop (``TrayIcon.run``; macOS requires the main thread);
+* ``claude-tray-app`` handles menu commands, rebuilds the view when a status changes, ticks the
+  countdown labels (at most once a minute, only while one would read differently) and runs the
+  parts' periodic checks. It is the only thread that builds views, so they are applied in order;
+* ``claude-tray-signals`` turns SIGINT/SIGTERM/SIGHUP into a Quit command (a signal handler must
+  never touch pystray: with the xorg backend that deadlocks);
+* the poller's own threads.
+
+**Adding a feature** (notifications, history, settings hot reload, status line): write a
+factory ``def my_part(app: App) -> Part | None`` and add it to :data:`PART_FACTORIES`. A
+:class:`Part` may listen to status changes (on the poller's thread: be quick), run a periodic
+check on the app thread, start/stop its own thread, and hear about new settings. Import what
+it needs inside the factory so a setup that does not use it pays nothing at start-up.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from claude_tray.model import IconSpec, StatusChange
+from claude_tray.settings import Settings
+from claude_tray.signals import SignalRelay
+from claude_tray.tray.view import USAGE_PAGE, Action, TrayView, build_view
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+    from claude_tray.clock import Clock
+    from claude_tray.fetch import AccountFetcher
+    from claude_tray.poller.poller import Poller
+    from claude_tray.tray.icon import BackendChoice, Command, TrayIcon
+
+__all__ = ["PART_FACTORIES", "App", "AutostartControl", "Part", "PartFactory", "launch", "preflight"]
+
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+TICK_FLOOR = 60.0  # countdown labels are refreshed at most once a minute
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """What a feature plugs into the app; every field is optional."""
+
+    name: str
+    listener: Callable[[StatusChange], None] | None = None  # runs on the poller thread
+    every: float | None = None  # seconds between ``check`` calls on the app thread
+    check: Callable[[], None] | None = None
+    start: Callable[[], None] | None = None
+    stop: Callable[[], None] | None = None  # must join any thread ``start`` started
+    on_settings: Callable[[Settings], None] | None = None  # after a settings reload was applied
+
+
+PartFactory = Callable[["App"], Part | None]  # None: not wanted with these settings
+
+# One line per feature; see the module docstring.
+PART_FACTORIES: list[PartFactory] = []
+
+
+@dataclass(frozen=True, slots=True)
+class AutostartControl:
+    """The "Start at login" checkbox: its state is read from the entry itself each time."""
+
+    is_enabled: Callable[[], bool]
+    set_enabled: Callable[[bool], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rebuild:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class _NewSettings:
+    settings: Settings
+
+
+_STOP = object()
+_REBUILD = _Rebuild()
+_Event = object  # Command | _Rebuild | _NewSettings | _STOP
+
+
+class App:
+    """Wires the poller to the tray and runs until Quit; see the module docstring."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        poller: Poller,
+        clock: Clock,
+        make_tray: Callable[[TrayView, Callable[[Command], None], Callable[[], None]], TrayIcon],
+        fetchers_for: Callable[[Settings], Sequence[AccountFetcher]],
+        open_url: Callable[[str], None],
+        edit_settings: Callable[[], None],
+        autostart: AutostartControl | None = None,
+        parts: Sequence[PartFactory] = (),
+        tz: tzinfo | None = None,
+    ) -> None:
+        self.poller = poller
+        self.clock = clock
+        self._settings = settings
+        self._make_tray = make_tray
+        self._fetchers_for = fetchers_for
+        self._open_url = open_url
+        self._edit_settings = edit_settings
+        self._autostart = autostart
+        self._factories = tuple(parts)
+        self._tz = tz
+        self._hidden = _settings_hidden(settings)
+        self._queue: queue.SimpleQueue[_Event] = queue.SimpleQueue()
+        self._parts: list[Part] = []
+        self._due: dict[str, float] = {}  # part name -> monotonic time of its next check
+        self._tick_at: float | None = None
+        self._last_tick = float("-inf")
+        self._signals = SignalRelay(lambda _signum: self.send_quit())  # started in run()
+        self._thread = threading.Thread(target=self._work, name="claude-tray-app")
+        self.tray: TrayIcon | None = None
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    # -- called from any thread ---------------------------------------------------------------
+
+    def send(self, command: Command) -> None:
+        """Queue a menu command (the tray calls this on the UI thread: no I/O here)."""
+        self._queue.put(command)
+
+    def send_quit(self) -> None:
+        from claude_tray.tray.icon import Command
+
+        self._queue.put(Command(Action.QUIT))
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Hot reload: the poller, the view and every part switch to ``settings``."""
+        self._queue.put(_NewSettings(settings))
+
+    def refresh_view(self) -> None:
+        self._queue.put(_REBUILD)
+
+    # -- the main thread ----------------------------------------------------------------------
+
+    def run(self) -> int:
+        """Run until Quit (menu, SIGTERM, Ctrl+C); stop and join everything; 0 on a clean exit."""
+        self._parts = [part for factory in self._factories if (part := factory(self)) is not None]
+        for part in self._parts:
+            if part.listener is not None:
+                self.poller.add_listener(part.listener)
+        self.poller.add_listener(lambda _change: self._queue.put(_REBUILD))
+        self.tray = self._make_tray(self._view(), self.send, self._signals.install_handlers)
+        self._signals.start()
+        self._thread.start()
+        started: list[Part] = []
+        try:
+            for part in self._parts:
+                if part.start is not None:
+                    part.start()
+                started.append(part)
+            self.poller.start()
+            self.tray.run()
+        finally:
+            self._shutdown(started)
+        return 0
+
+    def _shutdown(self, started: list[Part]) -> None:
+        self.poller.stop()
+        for part in reversed(started):
+            if part.stop is not None:
+                _guarded(part.stop, f"stopping {part.name}")
+        self._queue.put(_STOP)
+        self._thread.join()
+        self._signals.stop()
+
+    # -- the app thread -----------------------------------------------------------------------
+
+    def _work(self) -> None:
+        now = self.clock.monotonic()
+        self._due = {p.name: now + p.every for p in self._parts if p.every and p.check}
+        while True:
+            try:
+                event = self._queue.get(timeout=self._timeout())
+            except queue.Empty:
+                event = None  # a countdown tick or a part's check is due
+            if event is _STOP:
+                return
+            _guarded(functools.partial(self._handle, event), "handling a tray event")
+
+    def _timeout(self) -> float | None:
+        times = [t for t in (self._tick_at, *self._due.values()) if t is not None]
+        return max(0.0, min(times) - self.clock.monotonic()) if times else None
+
+    def _handle(self, event: _Event | None) -> None:
+        if event is None:
+            self._run_due()
+        elif isinstance(event, _NewSettings):
+            self._switch_settings(event.settings)
+        elif isinstance(event, _Rebuild):
+            self._apply_view()
+        else:
+            self._command(event)  # type: ignore[arg-type]  # only Commands are left
+
+    def _run_due(self) -> None:
+        now = self.clock.monotonic()
+        for part in self._parts:
+            if part.name in self._due and self._due[part.name] <= now and part.check and part.every:
+                self._due[part.name] = now + part.every
+                _guarded(part.check, f"checking {part.name}")
+        if self._tick_at is not None and self._tick_at <= now:
+            self._last_tick = now
+            self._apply_view()
+
+    def _command(self, command: Command) -> None:
+        action = command.action
+        if action is Action.QUIT:
+            if self.tray is not None:
+                self.tray.stop()
+            return
+        if action is Action.REFRESH:
+            log.info("refresh: %s", self.poller.refresh())
+        elif action is Action.EDIT_SETTINGS:
+            self._edit_settings()
+        elif action is Action.OPEN_USAGE_PAGE:
+            self._open_url(USAGE_PAGE)
+        elif action is Action.TOGGLE_AUTOSTART and self._autostart is not None:
+            self._autostart.set_enabled(not self._autostart.is_enabled())
+        elif action is Action.HIDE_ACCOUNT and command.account is not None:
+            self._hidden |= {command.account}
+        elif action is Action.SHOW_ALL:
+            self._hidden = frozenset()
+        self._apply_view()
+
+    def _switch_settings(self, settings: Settings) -> None:
+        self.poller.apply_settings(settings, self._fetchers_for(settings))
+        self._settings = settings
+        self._hidden |= _settings_hidden(settings)
+        for part in self._parts:
+            if part.on_settings is not None:
+                _guarded(lambda p=part: p.on_settings(settings), f"new settings for {part.name}")  # type: ignore[misc]
+        self._apply_view()
+
+    def _view(self) -> TrayView:
+        autostart = None
+        if self._autostart is not None:
+            autostart = _guarded(self._autostart.is_enabled, "reading the autostart state")
+        statuses = self.poller.statuses()
+        return build_view(
+            statuses, self._settings, self.clock.now(), hidden=self._hidden, autostart=autostart, tz=self._tz
+        )
+
+    def _apply_view(self) -> None:
+        view = self._view()
+        if self.tray is not None:
+            self.tray.apply(view)
+        self._schedule_tick(view)
+
+    def _schedule_tick(self, view: TrayView) -> None:
+        if view.next_change is None:
+            self._tick_at = None
+            return
+        delay = (view.next_change - self.clock.now()).total_seconds()
+        self._tick_at = max(self.clock.monotonic() + delay, self._last_tick + TICK_FLOOR)
+
+
+def _settings_hidden(settings: Settings) -> frozenset[str]:
+    return frozenset(a.name for a in settings.accounts if a.hidden)
+
+
+def _guarded(action: Callable[[], T], what: str) -> T | None:
+    """Run ``action``; log and carry on if it fails (one broken part must not stop the app)."""
+    try:
+        return action()
+    except Exception:
+        log.exception("failed while %s", what)
+        return None
+
+
+# -- putting it together --------------------------------------------------------------------
+
+
+def preflight(wait_for_tray: float) -> BackendChoice:
+    """Display, pystray backend and tray host, or TrayUnavailable saying which is missing.
+
+    A tray host may appear a little after login, so it is waited for up to ``wait_for_tray`` s.
+    """
+    from claude_tray.errors import TrayUnavailable
+    from claude_tray.tray.icon import display_available, load_backend, tray_host
+
+    if not display_available():
+        raise TrayUnavailable("no display ($DISPLAY and $WAYLAND_DISPLAY are unset)")
+    choice = load_backend()
+    deadline = threading.Event()
+    waited = 0.0
+    while (host := tray_host(choice.name)) is None:
+        if waited >= wait_for_tray:
+            raise TrayUnavailable(
+                f"no tray host: nothing shows {choice.name} icons here (GNOME needs the "
+                "AppIndicator extension)",
+                rejected=choice.rejected,
+            )
+        deadline.wait(0.25)
+        waited += 0.25
+    log.info("tray: %s backend (%s), shown by %s", choice.name, choice.why, host)
+    return choice
+
+
+def launch(choice: BackendChoice, settings: Settings, settings_path: Path) -> int:
+    """Build the real collaborators and run the app on this (main) thread."""
+    import random
+
+    from claude_tray.clock import SystemClock
+    from claude_tray.fetch import build_fetchers
+    from claude_tray.poller.poller import Poller
+    from claude_tray.render.ring import IconRenderer
+    from claude_tray.settings_file import open_with_desktop
+    from claude_tray.tray.icon import ICON_SIZE, TrayIcon
+
+    clock = SystemClock()
+    renderer = IconRenderer()
+
+    def fetchers_for(current: Settings) -> Sequence[AccountFetcher]:
+        return build_fetchers(current, clock)
+
+    def make_tray(
+        view: TrayView, on_command: Callable[[Command], None], on_ready: Callable[[], None]
+    ) -> TrayIcon:
+        def render(spec: IconSpec) -> Image:
+            return renderer.render(spec, ICON_SIZE)
+
+        return TrayIcon(choice, view, render=render, on_command=on_command, on_ready=on_ready)
+
+    poller = Poller(fetchers_for(settings), settings, clock=clock, rng=random.Random())  # noqa: S311 - jitter
+    app = App(
+        settings,
+        poller=poller,
+        clock=clock,
+        make_tray=make_tray,
+        fetchers_for=fetchers_for,
+        open_url=_open_url,
+        edit_settings=lambda: open_with_desktop(settings_path),
+        autostart=_autostart_control(),
+        parts=PART_FACTORIES,
+    )
+    return app.run()
+
+
+def _open_url(url: str) -> None:
+    import webbrowser
+
+    webbrowser.open(url)
+
+
+def _autostart_control() -> AutostartControl | None:
+    from claude_tray.autostart import get_autostart, launch_command
+
+    entry = get_autostart()
+    if not entry.SUPPORTED:
+        return None
+
+    def set_enabled(on: bool) -> None:  # noqa: FBT001 - the checkbox's new state
+        if on:
+            entry.enable(launch_command())
+        else:
+            entry.disable()
+
+    return AutostartControl(entry.is_enabled, set_enabled)

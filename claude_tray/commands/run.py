@@ -1,0 +1,72 @@
+"""``claude-tray`` / ``claude-tray run``: the tray icon (``--demo``: against a built-in fake API).
+
+Without a display or a tray host it prints one line saying what is missing and what to use
+instead (``claude-tray status`` / ``watch``), and exits 2. Ways out, all clean (threads joined,
+exit status 0): the menu's Quit, Ctrl+C, SIGTERM/SIGHUP (``kill <pid>``). The XEmbed (xorg)
+backend has no menu: there a left click refreshes and a signal quits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+__all__ = ["HELP", "add_arguments", "run"]
+
+HELP = "show usage in the system tray (the default when no command is given)"
+
+EXIT_NO_TRAY = 2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="run against a built-in local fake API with a scripted day of usage (no account needed)",
+    )
+    parser.add_argument(
+        "--wait-for-tray",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="wait this long for a tray host to appear (at login the panel may start later; default 5)",
+    )
+    parser.add_argument("--verbose", "-v", action="store_true", help="log what happens to stderr")
+
+
+def run(args: argparse.Namespace) -> int:
+    import logging
+
+    from claude_tray.errors import ClaudeTrayError, TrayUnavailable
+    from claude_tray.log import setup_logging
+
+    setup_logging(logging.INFO if args.verbose else logging.WARNING)
+    try:
+        if args.demo:
+            from claude_tray.demo import run_demo
+
+            return run_demo(wait_for_tray=args.wait_for_tray)
+        return _run_tray(args.wait_for_tray)
+    except TrayUnavailable as err:
+        sys.stderr.write(f"claude-tray: {err.message}; {err.hint}\n")
+        return EXIT_NO_TRAY
+    except ClaudeTrayError as err:
+        hint = f" ({err.hint})" if err.hint else ""
+        sys.stderr.write(f"claude-tray: {err.message}{hint}\n")
+        return 1
+
+
+def _run_tray(wait_for_tray: float) -> int:
+    from claude_tray.app import launch, preflight
+    from claude_tray.errors import ConfigError
+    from claude_tray.paths import settings_file
+    from claude_tray.settings import load_settings, parse_settings
+
+    choice = preflight(wait_for_tray)  # first: without a tray nothing else matters
+    path = settings_file()
+    try:
+        settings = load_settings(path)
+    except ConfigError as err:  # still start (an icon at login beats none), on the defaults
+        sys.stderr.write(f"claude-tray: settings: {err.message}; using the defaults until it is fixed\n")
+        settings = parse_settings("")
+    return launch(choice, settings, path)

@@ -1,0 +1,71 @@
+"""Signals as commands: SIGINT/SIGTERM/SIGHUP become a callback on a thread of their own.
+
+A signal handler must never touch pystray (with the xorg backend the main thread sits in a
+blocking Xlib read and the handler would deadlock it), and with the GLib backends a Python
+handler does not even run until the loop calls back into Python. So the C-level handler only
+writes the signal number to a socket (``signal.set_wakeup_fd``) and a small thread turns it
+into a Quit command.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import socket
+import threading
+from collections.abc import Callable
+
+__all__ = ["SignalRelay"]
+
+log = logging.getLogger(__name__)
+
+
+class SignalRelay:
+    """Calls ``on_signal(signum)`` on the ``claude-tray-signals`` thread for each signal."""
+
+    SIGNALS = tuple(
+        s for s in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", "SIGHUP")) if s is not None
+    )
+
+    def __init__(self, on_signal: Callable[[int], None]) -> None:
+        self._on_signal = on_signal
+        self._reader, self._writer = socket.socketpair()
+        self._writer.setblocking(False)  # noqa: FBT003 - the socket API
+        self._thread = threading.Thread(target=self._listen, name="claude-tray-signals")
+        self._previous_fd = -1
+        self._previous: dict[int, object] = {}
+
+    def start(self) -> None:
+        """Install the handlers and start listening. Main thread only (a Python rule)."""
+        self._previous = {signum: signal.getsignal(signum) for signum in self.SIGNALS}
+        self._previous_fd = signal.set_wakeup_fd(self._writer.fileno(), warn_on_full_buffer=False)
+        self.install_handlers()
+        self._thread.start()
+
+    def install_handlers(self) -> None:
+        """(Re)install the no-op Python handlers; GTK resets SIGINT when its loop starts."""
+        for signum in self.SIGNALS:
+            signal.signal(signum, _ignore)
+
+    def stop(self) -> None:
+        """Stop listening and put the previous handlers back. Main thread only."""
+        if self._thread.is_alive():
+            self._writer.send(b"\0")  # 0 is no signal: it tells the listener to finish
+            self._thread.join()
+            signal.set_wakeup_fd(self._previous_fd)
+            for signum, handler in self._previous.items():
+                signal.signal(signum, handler)  # type: ignore[arg-type]  # getsignal's own result
+        self._reader.close()
+        self._writer.close()
+
+    def _listen(self) -> None:
+        while True:
+            for signum in self._reader.recv(64):
+                if signum == 0:
+                    return
+                log.info("signal %d: quitting", signum)
+                self._on_signal(signum)
+
+
+def _ignore(_signum: int, _frame: object) -> None:
+    """The Python-level handler does nothing: the wakeup socket carries the signal."""
