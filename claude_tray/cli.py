@@ -19,6 +19,7 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 
 # command name -> module under claude_tray.commands; order is the order shown in --help
 COMMANDS: tuple[tuple[str, str], ...] = (
+    ("run", "run"),
     ("status", "status"),
     ("login-web", "login_web"),
     ("icon", "icon"),
