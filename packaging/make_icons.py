@@ -8,9 +8,13 @@ Outputs:
 * ``icons/states.png``: every health state x a few utilization pairs, at 22 px and 64 px, on a
   light and a dark panel strip (shown in the README);
 * ``icons/hicolor/<n>x<n>/apps/claude-tray.png`` for the freedesktop icon theme sizes, and
-  ``icons/claude-tray.png`` (256 px) for the README, installers and packaging specs.
+  ``icons/claude-tray.png`` (256 px) for the README, installers and packaging specs;
+* ``icons/claude-tray.ico`` (16-256 px, for the Windows .exe) and ``icons/claude-tray.icns``
+  (32-1024 px, for the macOS .app), every size rendered by the renderer rather than scaled;
+* ``claude_tray/data/claude-tray.png`` (256 px): package data the wheel and the frozen apps carry,
+  used as the icon of the autostart entry and of notifications.
 
-Each output has its own small function so further formats (.ico, .icns) can be added alongside.
+Each output has its own small function.
 """
 
 from __future__ import annotations
@@ -31,6 +35,10 @@ from claude_tray.render.theme import Rgba
 
 ROOT = Path(__file__).resolve().parent.parent
 HICOLOR_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
+# what the Windows shell asks for (small icons, taskbar, Explorer views); ICO stops at 256
+ICO_SIZES = (16, 20, 24, 32, 40, 48, 64, 128, 256)
+# what Pillow's ICNS writer stores (ic11..ic10: 16@2x up to 512@2x)
+ICNS_SIZES = (32, 64, 128, 256, 512, 1024)
 APP_ICON = IconSpec(outer=62.0, inner=38.0, severity=Severity.CALM, health=Health.FRESH)
 
 
@@ -115,11 +123,39 @@ def make_app_icon(icons: Path) -> Path:
     return write_png(APP_ICON, 256, icons / "claude-tray.png")
 
 
+def make_ico(icons: Path) -> Path:
+    """Windows icon: one frame per size, each drawn at that size (crisp rings at 16 px)."""
+    frames = [render_icon(APP_ICON, size) for size in ICO_SIZES]
+    target = icons / "claude-tray.ico"
+    # the writer skips sizes above the first image's, so the largest frame goes first
+    frames[-1].save(target, format="ICO", sizes=[(s, s) for s in ICO_SIZES], append_images=frames[:-1])
+    return target
+
+
+def make_icns(icons: Path) -> Path:
+    """macOS icon: Pillow writes the PNG-based ICNS entries from the frames given per width."""
+    frames = [render_icon(APP_ICON, size) for size in ICNS_SIZES]
+    target = icons / "claude-tray.icns"
+    frames[-1].save(target, format="ICNS", append_images=frames[:-1])
+    return target
+
+
+def make_package_icon(data: Path) -> Path:
+    """``claude_tray/data/claude-tray.png``: shipped inside the wheel and the frozen apps."""
+    data.mkdir(parents=True, exist_ok=True)
+    return write_png(APP_ICON, 256, data / "claude-tray.png")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--out", type=Path, default=ROOT / "icons", help="output folder (default: icons/)")
+    parser.add_argument(
+        "--data", type=Path, help="package data folder (default: claude_tray/data, or OUT/data with --out)"
+    )
     args = parser.parse_args(argv)
+    default_data = ROOT / "claude_tray" / "data" if args.out == ROOT / "icons" else args.out / "data"
     written = [make_gallery(args.out / "states.png"), *make_hicolor(args.out), make_app_icon(args.out)]
+    written += [make_ico(args.out), make_icns(args.out), make_package_icon(args.data or default_data)]
     for path in written:
         sys.stdout.write(f"{path}\n")
     return 0
