@@ -18,6 +18,7 @@ Callers catch a class, never a status code or a message substring::
     │   ├── TransientApiError       5xx, timeout, DNS, connection refused -> capped backoff
     │   └── ResponseFormatError     body is not the JSON we expect; keep the last good reading
     ├── AutostartError              the login item could not be written or removed
+    ├── NotifyError                 a desktop notification could not be shown (no server, no bus)
     ├── TrayUnavailable             no display, no pystray backend or no tray host; .rejected
     └── StatuslineInputError        the status-line stdin is not the JSON object Claude Code sends
 
@@ -39,6 +40,7 @@ __all__ = [
     "CredentialError",
     "CredentialFormatError",
     "MissingScope",
+    "NotifyError",
     "NoCredentialError",
     "RateLimited",
     "ResponseFormatError",
@@ -161,6 +163,10 @@ class ResponseFormatError(ApiError):
 
 class AutostartError(ClaudeTrayError):
     """The login item could not be created or removed."""
+
+
+class NotifyError(ClaudeTrayError):
+    """A desktop notification could not be shown (no notification server, no session bus)."""
 
 
 class TrayUnavailable(ClaudeTrayError):

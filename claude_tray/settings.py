@@ -68,6 +68,7 @@ class IconSettings:
 @dataclass(frozen=True, slots=True)
 class NotificationSettings:
     enabled: bool = True
+    usage: bool = True  # a window passed one of the thresholds
     thresholds: tuple[float, ...] = (80.0, 95.0)
     pace: bool = False  # only warn when usage runs ahead of the elapsed share of the window
     refill: bool = True
@@ -268,7 +269,7 @@ class _Reader:
         )
 
     def notifications(self, t: dict[str, Any]) -> NotificationSettings:
-        flags = ("enabled", "pace", "refill", "login", "blocked", "settings_invalid")
+        flags = ("enabled", "usage", "pace", "refill", "login", "blocked", "settings_invalid")
         self.unknown_keys(t, "notifications", {*flags, "thresholds"})
         d = NotificationSettings()
         values = {k: self.value(t, "notifications", k, getattr(d, k), bool) for k in flags}

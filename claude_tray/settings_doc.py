@@ -59,8 +59,9 @@ DOCS: dict[str, str] = {
     "icon.inner": "Window drawn as the inner ring, by key (see icon.outer).",
     "icon.show_percent": "Write the outer ring's percentage in the middle of the icon.",
     "notifications.enabled": "Master switch: false turns every desktop notification off.",
+    "notifications.usage": "Warn when a window's usage passes one of the thresholds below.",
     "notifications.thresholds": "Usage levels (%) that each raise one notification when a window "
-    "climbs past them; once per window period.",
+    "climbs past them; once per window period. An empty list means no usage or refill notices.",
     "notifications.pace": "Only warn when usage runs ahead of the time elapsed in the window "
     "(80% used with 10% of the week left is fine; 80% on day two is not).",
     "notifications.refill": "Tell me when a window I was warned about has been reset (its usage "
