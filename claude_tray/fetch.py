@@ -165,6 +165,7 @@ def build_fetchers(settings: Settings, clock: Clock) -> tuple[AccountFetcher, ..
     """One fetcher per configured account, sharing one HTTP client (nothing is read yet)."""
     from claude_tray.api.client import UsageClient
     from claude_tray.sources import build_source, resolve_kind
+    from claude_tray.sources.statusline import statusline_aware
 
     network = settings.network
     client = UsageClient(network.api_base, network.web_base, network.user_agent, network.timeout, clock=clock)
@@ -173,6 +174,8 @@ def build_fetchers(settings: Settings, clock: Clock) -> tuple[AccountFetcher, ..
         source = build_source(account, clock)
         if resolve_kind(account.source) is SourceKind.WEB:
             fetchers.append(WebFetcher(account.name, source, client, clock, org=account.org))
-        else:
-            fetchers.append(OAuthFetcher(account.name, source, client, clock))
+        else:  # Claude Code logins prefer its fresh status-line records over a poll
+            fetchers.append(
+                statusline_aware(account, OAuthFetcher(account.name, source, client, clock), clock)
+            )
     return tuple(fetchers)

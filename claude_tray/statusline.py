@@ -30,6 +30,7 @@ from pathlib import Path
 
 from claude_tray.errors import StatuslineInputError
 from claude_tray.model import SourceKind, UsageSnapshot, UsageWindow, WindowGroup
+from claude_tray.paths import state_dir
 from claude_tray.report import format_duration, format_percent
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "StatuslineRecord",
     "absolute_dir",
     "config_key",
+    "default_root",
     "parse_feed",
     "record_snapshot",
     "replace_file",
@@ -175,8 +177,13 @@ def _limit_json(limit: LimitReading | None) -> dict[str, object] | None:
     return {"used_percentage": limit.used, "resets_at": resets}
 
 
+def default_root() -> Path:
+    """Where records and install backups live: ``state_dir()/statusline``."""
+    return state_dir() / "statusline"
+
+
 class RecordStore:
-    """One JSON file per config dir under ``root`` (``state_dir()/statusline``)."""
+    """One JSON file per config dir under ``root`` (normally :func:`default_root`)."""
 
     def __init__(self, root: Path) -> None:
         self._root = root

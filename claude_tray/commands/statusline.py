@@ -74,9 +74,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _store_root() -> Path:
-    from claude_tray.paths import state_dir
+    from claude_tray.statusline import default_root
 
-    return state_dir() / "statusline"
+    return default_root()
 
 
 # --- the status-line feed (runs on every Claude Code turn: fast, never fails) -----------------
@@ -99,10 +99,12 @@ def _feed(config_dir_arg: str | None) -> int:
     return 0
 
 
-def feed_line(raw: bytes, config_dir: Path, store_root: Path, now: datetime) -> str:
+def feed_line(
+    raw: bytes, config_dir: Path, store_root: Path, now: datetime, chain_timeout: float = CHAIN_TIMEOUT
+) -> str:
     """Record the payload's limits and return the status-bar text (theirs first, then ours)."""
     previous = previous_command(store_root, config_dir)
-    theirs = _run_previous(previous, raw) if previous else ""
+    theirs = _run_previous(previous, raw, chain_timeout) if previous else ""
     return combine(theirs, _our_part(raw, config_dir, store_root, now))
 
 
@@ -124,7 +126,7 @@ def combine(theirs: str, ours: str) -> str:
     return theirs or ours
 
 
-def _run_previous(command: str, raw: bytes) -> str:
+def _run_previous(command: str, raw: bytes, timeout: float) -> str:
     """Run the person's own status-line command with the same stdin; its stdout, or "" on failure."""
     import os
     import signal
@@ -139,7 +141,7 @@ def _run_previous(command: str, raw: bytes) -> str:
     except OSError:
         return ""
     try:
-        out, _ = proc.communicate(raw, timeout=CHAIN_TIMEOUT)
+        out, _ = proc.communicate(raw, timeout=timeout)
     except subprocess.TimeoutExpired:
         if posix:
             os.killpg(proc.pid, signal.SIGKILL)  # the shell and whatever it started

@@ -21,12 +21,14 @@ from typing import TYPE_CHECKING
 from claude_tray.clock import Clock
 from claude_tray.errors import NoCredentialError
 from claude_tray.model import SourceKind, UsageSnapshot
-from claude_tray.statusline import RecordStore, StatuslineRecord, record_snapshot
+from claude_tray.paths import claude_config_dir
+from claude_tray.settings import AccountSettings
+from claude_tray.statusline import RecordStore, StatuslineRecord, default_root, record_snapshot
 
 if TYPE_CHECKING:
     from claude_tray.fetch import AccountFetcher
 
-__all__ = ["DEFAULT_MAX_AGE", "PreferStatusline", "StatuslineFetcher", "is_fresh"]
+__all__ = ["DEFAULT_MAX_AGE", "PreferStatusline", "StatuslineFetcher", "is_fresh", "statusline_aware"]
 
 DEFAULT_MAX_AGE = timedelta(minutes=5)
 _CLOCK_SKEW = timedelta(seconds=60)  # a record "from the future" by less than this is fine
@@ -113,3 +115,15 @@ class PreferStatusline:
         snapshot = self._inner.fetch()
         self._api_at = snapshot.fetched_at
         return snapshot
+
+
+def statusline_aware(
+    account: AccountSettings, oauth: AccountFetcher, clock: Clock, store: RecordStore | None = None
+) -> AccountFetcher:
+    """The fetcher for a Claude Code account: records only (``source = "statusline"``), else
+    ``oauth`` with fresh records preferred over polling."""
+    config_dir = claude_config_dir(account.config_dir or None)
+    store = store or RecordStore(default_root())
+    if account.source == "statusline":
+        return StatuslineFetcher(account.name, config_dir, store)
+    return PreferStatusline(oauth, config_dir, store, clock)
