@@ -13,10 +13,14 @@ percentages and money. Times are shown in ``tz`` (local time when None).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from claude_tray.model import AccountStatus, ExtraUsage, Health, UsageWindow
+
+if TYPE_CHECKING:
+    from claude_tray.forecast import Forecast  # forecast imports this module: type-only here
 
 __all__ = [
     "JSON_VERSION",
@@ -51,9 +55,25 @@ _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 # ----------------------------------------------------------------------------- JSON
 
 
-def status_document(statuses: Iterable[AccountStatus]) -> dict[str, object]:
-    """``{"version": 1, "accounts": [...]}`` (keys may be added over time, never renamed)."""
-    return {"version": JSON_VERSION, "accounts": [account_json(s) for s in statuses]}
+def status_document(
+    statuses: Iterable[AccountStatus],
+    walls: Mapping[str, Forecast] | None = None,
+    now: datetime | None = None,
+) -> dict[str, object]:
+    """``{"version": 1, "accounts": [...]}`` (keys may be added over time, never renamed).
+
+    With ``walls`` (account -> binding-wall forecast) and ``now``, each account gets a
+    ``"forecast"`` object (or null when its history is too short)."""
+    accounts = []
+    for status in statuses:
+        document = account_json(status)
+        if walls is not None and now is not None:
+            from claude_tray.forecast import forecast_json
+
+            wall = walls.get(status.account)
+            document["forecast"] = forecast_json(wall, now) if wall is not None else None
+        accounts.append(document)
+    return {"version": JSON_VERSION, "accounts": accounts}
 
 
 def account_json(status: AccountStatus) -> dict[str, object]:
@@ -105,12 +125,20 @@ def _iso(when: datetime | None) -> str | None:
 # ----------------------------------------------------------------------------- text
 
 
-def format_text(statuses: Iterable[AccountStatus], now: datetime, tz: tzinfo | None = None) -> str:
-    """The readable readout: one block per account."""
-    return "\n\n".join(_account_text(s, now, tz) for s in statuses) + "\n"
+def format_text(
+    statuses: Iterable[AccountStatus],
+    now: datetime,
+    tz: tzinfo | None = None,
+    walls: Mapping[str, Forecast] | None = None,
+) -> str:
+    """The readable readout: one block per account, its binding-wall forecast first (``walls``)."""
+    walls = walls or {}
+    return "\n\n".join(_account_text(s, now, tz, walls.get(s.account)) for s in statuses) + "\n"
 
 
-def _account_text(status: AccountStatus, now: datetime, tz: tzinfo | None) -> str:
+def _account_text(
+    status: AccountStatus, now: datetime, tz: tzinfo | None, wall: Forecast | None = None
+) -> str:
     snapshot = status.snapshot
     source = snapshot.source if snapshot is not None else status.source
     provenance = f" ({source.provenance})" if source is not None else ""
@@ -118,6 +146,10 @@ def _account_text(status: AccountStatus, now: datetime, tz: tzinfo | None) -> st
     if snapshot is None:
         lines.append("  no data yet")
         return "\n".join(lines)
+    if wall is not None:
+        from claude_tray.forecast import describe
+
+        lines.append(f"  {wall.label}: {describe(wall, now, tz)}")
     width = max((len(w.label) for w in snapshot.windows), default=0)
     width = max(width, len("Extra usage")) if snapshot.extra is not None else width
     lines.extend(_window_line(w, width, now, tz) for w in snapshot.windows)

@@ -28,6 +28,7 @@ from claude_tray.model import (
     WindowGroup,
 )
 from tests.support.clock import FakeClock
+from tests.support.http import LoopbackServer, Reply
 
 RESET = datetime(2026, 11, 22, 15, 0, 0, 521744, tzinfo=UTC)
 WEEK_RESET = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -302,3 +303,68 @@ def test_importing_history_does_not_import_sqlite() -> None:
     code = "import sys, claude_tray.history, claude_tray.forecast; print('sqlite3' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+# ------------------------------------------------- `status` records history and shows the binding wall
+
+
+def _usage_body(five: float, reset: datetime, week: float, week_reset: datetime) -> bytes:
+    return json.dumps(
+        {
+            "five_hour": {"utilization": five, "resets_at": reset.isoformat()},
+            "seven_day": {"utilization": week, "resets_at": week_reset.isoformat()},
+        }
+    ).encode()
+
+
+def test_status_records_each_reading_and_forecasts_the_binding_wall(
+    server: LoopbackServer, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claude = isolated_home / ".claude"
+    claude.mkdir()
+    token = {
+        "accessToken": "sk-ant-oat01-history-test",
+        "expiresAt": 4102444800000,
+        "scopes": ["user:profile"],
+    }
+    (claude / ".credentials.json").write_text(json.dumps({"claudeAiOauth": token}))
+    monkeypatch.setenv("CLAUDE_TRAY_API_BASE", server.url)
+    now = datetime.now(UTC)
+    # an hour ago the daemon stored 40 %; the window started 2 h ago and resets in 3 h
+    HistoryListener(History(default_path()), lambda: now).record(
+        snapshot(
+            now - timedelta(hours=1), five=40.0, week=20.0, reset=now + timedelta(hours=3), account="default"
+        )
+    )
+    body = _usage_body(70.0, now + timedelta(hours=3), 20.0, now + timedelta(days=6))
+    server.script("/api/oauth/usage", Reply(200, body=body))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "claude_tray", "status", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    account = json.loads(result.stdout)["accounts"][0]
+    forecast = account["forecast"]
+    assert (forecast["window"], forecast["outlook"]) == ("five_hour", "hits")
+    assert forecast["text"].startswith("at this pace: limit at ")
+    limit_at = datetime.fromisoformat(forecast["limit_at"])
+    assert abs((limit_at - (now + timedelta(hours=1))).total_seconds()) < 120  # 30 points/h, 30 left
+    five = History(default_path()).readings(account="default", window="five_hour")
+    assert [r.utilization for r in five] == [
+        40.0,
+        70.0,
+    ]  # the new reading was recorded; unchanged week was not
+    assert len(History(default_path()).readings(window="seven_day")) == 2  # reset time moved: a change
+
+    text = subprocess.run(
+        [sys.executable, "-m", "claude_tray", "status"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "5-hour: at this pace: limit at" in text.stdout.splitlines()[1]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from claude_tray.clock import Clock
     from claude_tray.fetch import AccountFetcher
+    from claude_tray.forecast import Forecast
     from claude_tray.model import AccountStatus
     from claude_tray.settings import AccountSettings, Settings
 
@@ -47,10 +48,12 @@ def run(args: argparse.Namespace) -> int:
         return 1
     fetchers = build_fetchers(settings, clock)
     statuses = [_read(a, f, clock) for a, f in zip(settings.accounts, fetchers, strict=True)]
+    walls = _walls(settings, statuses, clock)
     if args.json:
-        sys.stdout.write(json.dumps(status_document(statuses), indent=2, ensure_ascii=False) + "\n")
+        document = status_document(statuses, walls, clock.now())
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(format_text(statuses, clock.now()))
+        sys.stdout.write(format_text(statuses, clock.now(), walls=walls))
     return _report_problems(statuses)
 
 
@@ -99,6 +102,24 @@ def _read(account: AccountSettings, fetcher: AccountFetcher, clock: Clock) -> Ac
             source=kind,
         )
     return AccountStatus(fetcher.name, Health.FRESH, snapshot, source=snapshot.source)
+
+
+def _walls(settings: Settings, statuses: Sequence[AccountStatus], clock: Clock) -> dict[str, Forecast]:
+    """Record each fresh reading in the history (when enabled) and forecast from it."""
+    from claude_tray.forecast import account_wall
+    from claude_tray.history import History, HistoryListener, default_path
+
+    recorder = HistoryListener(History(default_path()), clock.now, settings.history.retention_days)
+    walls: dict[str, Forecast] = {}
+    for status in statuses:
+        if status.snapshot is None:
+            continue  # no reading now: a forecast from old history alone would mislead
+        if settings.history.enabled:
+            recorder.record(status.snapshot)
+        wall = account_wall(recorder.recent(status.account), status.snapshot, clock.now())
+        if wall is not None:
+            walls[status.account] = wall
+    return walls
 
 
 def _report_problems(statuses: Sequence[AccountStatus]) -> int:
