@@ -157,7 +157,7 @@ def test_web_without_a_chat_org(server: LoopbackServer, client: UsageClient, clo
     server.script(
         "/api/organizations", Reply(200, body=b'[{"uuid": "o", "name": "API", "capabilities": ["api"]}]')
     )
-    with pytest.raises(NoCredentialError, match="no claude.ai organization"):
+    with pytest.raises(NoCredentialError, match=r"no claude\.ai organization"):
         web_fetcher(client, clock, {ENV_VAR: "sk-ant-sid01-W"}).fetch()
 
 
