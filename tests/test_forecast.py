@@ -243,3 +243,28 @@ def test_account_wall_counts_the_snapshot_on_screen_as_the_latest_reading() -> N
         "text": "at this pace: limit at 13:00, before the reset at 15:00",
     }
     assert account_wall([], None, NOW) is None
+
+
+def test_the_menu_shows_the_binding_wall_first_and_offers_the_history() -> None:
+    from claude_tray.forecast import account_wall
+    from claude_tray.model import AccountStatus, Health, SourceKind, UsageSnapshot
+    from claude_tray.settings import Settings
+    from claude_tray.tray.view import Action, build_view
+
+    windows = (
+        UsageWindow(FIVE, "5-hour", 70.0, NOW + 3 * H, WindowGroup.SESSION),
+        UsageWindow(WEEK, "Weekly", 60.0, NOW + 72 * H, WindowGroup.WEEKLY),
+    )
+    status = AccountStatus("me", Health.FRESH, UsageSnapshot("me", SourceKind.CLI, NOW, windows))
+    stored = series(FIVE, (H, 40, 3 * H))
+    wall = account_wall(stored, status.snapshot, NOW)
+    assert wall is not None
+    view = build_view([status], Settings(), NOW, tz=UTC, walls={"me": wall}, history=True)
+    labels = [e.label for e in view.menu if not e.separator]
+    assert labels[0] == "5-hour: at this pace: limit at 13:00, before the reset at 15:00"
+    assert labels[1].startswith("5-hour: 70%")
+    history = [e for e in view.menu if e.action is Action.SHOW_HISTORY]
+    assert [e.label for e in history] == ["Show history..."]
+    plain = build_view([status], Settings(), NOW, tz=UTC)
+    assert not [e for e in plain.menu if e.action is Action.SHOW_HISTORY]
+    assert plain.menu[0].label.startswith("5-hour: 70%")

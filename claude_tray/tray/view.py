@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
+from claude_tray.forecast import Forecast, describe
 from claude_tray.model import (
     AccountStatus,
     Health,
@@ -50,6 +51,7 @@ class Action(enum.Enum):
     REFRESH = "refresh"
     EDIT_SETTINGS = "edit_settings"
     OPEN_USAGE_PAGE = "open_usage_page"
+    SHOW_HISTORY = "show_history"  # draw the history chart and open it in the image viewer
     TOGGLE_AUTOSTART = "toggle_autostart"
     HIDE_ACCOUNT = "hide_account"  # local only: the account keeps its login and its polling
     SHOW_ALL = "show_all"
@@ -112,6 +114,8 @@ class _Options:
     hidden: frozenset[str]
     autostart: bool | None
     tz: tzinfo | None
+    walls: Mapping[str, Forecast] = field(default_factory=dict)  # account -> binding-wall forecast
+    history: bool = False  # offer "Show history..."
 
 
 def build_view(
@@ -122,10 +126,14 @@ def build_view(
     hidden: frozenset[str] = frozenset(),
     autostart: bool | None = None,
     tz: tzinfo | None = None,
+    walls: Mapping[str, Forecast] | None = None,
+    history: bool = False,
 ) -> TrayView:
     """The view at ``now``. ``hidden`` names accounts hidden from the menu (local only);
-    ``autostart`` is the "Start at login" state (None: not offered); ``tz`` None = local time."""
-    options = _Options(settings, hidden, autostart, tz)
+    ``autostart`` is the "Start at login" state (None: not offered); ``tz`` None = local time;
+    ``walls`` maps an account to its binding-wall forecast (shown first in its readout);
+    ``history`` offers "Show history..."."""
+    options = _Options(settings, hidden, autostart, tz, dict(walls or {}), history)
     view = _view_at(statuses, options, now)
     return replace(view, next_change=_next_change(view, statuses, options, now))
 
@@ -135,9 +143,9 @@ def _view_at(statuses: Sequence[AccountStatus], options: _Options, now: datetime
     shown = tuple(s for s in statuses if s.account not in options.hidden)
     icon = icon_spec(_icon_account(shown or tuple(statuses), settings, now), settings, now)
     menu = (
-        *_accounts_section(shown, settings, now, options.tz),
+        *_accounts_section(shown, options, now),
         SEPARATOR,
-        *_actions(shown, len(statuses) - len(shown), autostart=options.autostart),
+        *_actions(shown, len(statuses) - len(shown), autostart=options.autostart, history=options.history),
     )
     return TrayView(icon=icon, title=_title(shown, settings, now), menu=menu)
 
@@ -224,26 +232,27 @@ def _title(shown: Sequence[AccountStatus], settings: Settings, now: datetime) ->
 
 
 def _accounts_section(
-    shown: Sequence[AccountStatus], settings: Settings, now: datetime, tz: tzinfo | None
+    shown: Sequence[AccountStatus], options: _Options, now: datetime
 ) -> tuple[MenuEntry, ...]:
+    tz, walls = options.tz, options.walls
     if not shown:
         return (_info("All accounts hidden"),)
     if len(shown) == 1:
-        return account_rows(shown[0], now, tz)
+        return account_rows(shown[0], now, tz, walls.get(shown[0].account))
     if len(shown) == 2:
         first, second = shown
         return (
             _info(first.account),
-            *account_rows(first, now, tz),
+            *account_rows(first, now, tz, walls.get(first.account)),
             SEPARATOR,
             _info(second.account),
-            *account_rows(second, now, tz),
+            *account_rows(second, now, tz, walls.get(second.account)),
         )
     return tuple(
         MenuEntry(
-            f"{s.account}: {_summary(s, settings, now)}",
+            f"{s.account}: {_summary(s, options.settings, now)}",
             submenu=(
-                *account_rows(s, now, tz),
+                *account_rows(s, now, tz, walls.get(s.account)),
                 SEPARATOR,
                 MenuEntry("Hide this account", Action.HIDE_ACCOUNT, account=s.account),
             ),
@@ -252,10 +261,15 @@ def _accounts_section(
     )
 
 
-def account_rows(status: AccountStatus, now: datetime, tz: tzinfo | None = None) -> tuple[MenuEntry, ...]:
-    """The readout of one account: its windows, extra usage, age and source, and its state."""
+def account_rows(
+    status: AccountStatus, now: datetime, tz: tzinfo | None = None, wall: Forecast | None = None
+) -> tuple[MenuEntry, ...]:
+    """The readout of one account: the binding-wall forecast, its windows, extra usage, age and
+    source, and its state."""
     rows: list[MenuEntry] = []
     raw = status.snapshot
+    if raw is not None and wall is not None:
+        rows.append(_info(f"{wall.label}: {describe(wall, now, tz)}"))
     if raw is not None:
         reset = {w.key for w in raw.windows if reset_since(w, now)}
         reset |= {w.key for w in raw.windows if f"{w.label}: {RESET_NOTE}" in status.detail}
@@ -292,13 +306,15 @@ def _state_line(status: AccountStatus) -> str:
 
 
 def _actions(
-    shown: Sequence[AccountStatus], hidden_count: int, *, autostart: bool | None
+    shown: Sequence[AccountStatus], hidden_count: int, *, autostart: bool | None, history: bool = False
 ) -> tuple[MenuEntry, ...]:
     entries = [
         MenuEntry("Refresh now", Action.REFRESH, default=True),
         MenuEntry("Edit settings...", Action.EDIT_SETTINGS),
         MenuEntry("Open usage page", Action.OPEN_USAGE_PAGE),
     ]
+    if history:
+        entries.append(MenuEntry("Show history...", Action.SHOW_HISTORY))
     if autostart is not None:
         entries.append(MenuEntry("Start at login", Action.TOGGLE_AUTOSTART, checked=autostart))
     if len(shown) == 2:  # with more, each account's submenu has its own "Hide this account"
