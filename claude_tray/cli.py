@@ -27,6 +27,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("config", "config"),
     ("autostart", "autostart"),
     ("statusline", "statusline"),
+    ("update-check", "update_check"),
 )
 
 
