@@ -33,6 +33,7 @@ __all__ = [
     "SettingsWatcher",
     "append_account",
     "ensure_settings_file",
+    "open_file",
     "open_in_editor",
     "open_with_desktop",
     "problem_lines",
@@ -274,16 +275,31 @@ def open_with_desktop(
 ) -> None:
     """Open the file in the desktop's default editor without waiting (for the menu)."""
     ensure_settings_file(path)
+    open_file(path, text=True, platform=platform, spawn=spawn, startfile=startfile)
+
+
+def open_file(
+    path: Path,
+    *,
+    text: bool = False,
+    platform: str = sys.platform,
+    spawn: Runner = _spawn,
+    startfile: Callable[[str], None] | None = None,
+) -> None:
+    """Open any file with the desktop's default application, without waiting (the history chart
+    in the image viewer; with ``text``, the settings file in the text editor)."""
     try:
         if platform == "win32":
             (startfile or getattr(os, "startfile"))(str(path))  # noqa: B009 - Windows-only attribute
         elif platform == "darwin":
-            spawn(["open", "-t", str(path)])  # -t: the default *text* editor, whatever .toml maps to
+            # -t: the default *text* editor, whatever .toml maps to
+            spawn(["open", "-t", str(path)] if text else ["open", str(path)])
         else:
             spawn(["xdg-open", str(path)])
     except OSError as err:
+        how = "in your editor" if text else "with your image viewer or browser"
         raise ClaudeTrayError(
-            f"cannot open {path}: {err.strerror or err}", hint=f"open {path} in your editor"
+            f"cannot open {path}: {err.strerror or err}", hint=f"open {path} {how}"
         ) from err
 
 
