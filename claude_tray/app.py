@@ -24,7 +24,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, TypeVar
 from claude_tray.model import IconSpec, StatusChange
 from claude_tray.settings import Settings
 from claude_tray.signals import SignalRelay
-from claude_tray.tray.view import USAGE_PAGE, Action, TrayView, build_view
+from claude_tray.tray.view import USAGE_PAGE, Action, MenuEntry, TrayView, build_view
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -66,8 +66,15 @@ class Part:
 
 PartFactory = Callable[["App"], Part | None]  # None: not wanted with these settings
 
+
+def _live(app: App) -> Part | None:
+    from claude_tray.live import app_part  # desktop notifications + settings hot reload
+
+    return app_part(app)
+
+
 # One line per feature; see the module docstring.
-PART_FACTORIES: list[PartFactory] = []
+PART_FACTORIES: list[PartFactory] = [_live]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +136,7 @@ class App:
         self._signals = SignalRelay(lambda _signum: self.send_quit())  # started in run()
         self._thread = threading.Thread(target=self._work, name="claude-tray-app")
         self.tray: TrayIcon | None = None
+        self._problem: str | None = None  # why the saved settings file is not in effect
 
     @property
     def settings(self) -> Settings:
@@ -148,6 +156,11 @@ class App:
     def apply_settings(self, settings: Settings) -> None:
         """Hot reload: the poller, the view and every part switch to ``settings``."""
         self._queue.put(_NewSettings(settings))
+
+    def show_problem(self, text: str | None) -> None:
+        """A state line at the top of the menu (an invalid settings file); None removes it."""
+        self._problem = text
+        self.refresh_view()
 
     def refresh_view(self) -> None:
         self._queue.put(_REBUILD)
@@ -257,8 +270,13 @@ class App:
         if self._autostart is not None:
             autostart = _guarded(self._autostart.is_enabled, "reading the autostart state")
         statuses = self.poller.statuses()
-        return build_view(
+        view = build_view(
             statuses, self._settings, self.clock.now(), hidden=self._hidden, autostart=autostart, tz=self._tz
+        )
+        if self._problem is None:
+            return view
+        return replace(
+            view, menu=(MenuEntry(f"Settings not applied: {self._problem}", enabled=False), *view.menu)
         )
 
     def _apply_view(self) -> None:

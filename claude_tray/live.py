@@ -1,0 +1,102 @@
+"""What a running daemon adds to the poller: desktop notifications and settings hot reload.
+
+Shared by the tray (:func:`app_part`, one entry in ``app.PART_FACTORIES``) and ``claude-tray
+watch`` (:func:`build_live`, checked from its main loop). A saved settings file is applied
+without a restart; an invalid one keeps the running settings and says file:line and what is
+wrong, once, as a notification (and, in the tray, as a line at the top of the menu).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from claude_tray.clock import Clock
+from claude_tray.errors import ConfigError, NotifyError
+from claude_tray.notify import NotificationListener, Notifier
+from claude_tray.reload import RELOAD_EVERY, SettingsReloader
+from claude_tray.settings import Settings
+from claude_tray.settings_file import problem_lines
+
+if TYPE_CHECKING:
+    from claude_tray.app import App, Part
+
+__all__ = ["Live", "app_part", "build_live"]
+
+
+@dataclass(frozen=True, slots=True)
+class Live:
+    listener: NotificationListener  # give to poller.add_listener
+    reloader: SettingsReloader
+
+    def check(self) -> None:
+        """Call every :data:`~claude_tray.reload.RELOAD_EVERY` seconds from the daemon's loop."""
+        self.reloader.check()
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def build_live(
+    path: Path,
+    settings: Settings,
+    clock: Clock,
+    *,
+    apply: Callable[[Settings], None],
+    notifier: Notifier | None = None,
+    show_problem: Callable[[str | None], None] = lambda _text: None,
+    tz: tzinfo | None = None,
+) -> Live:
+    """``apply`` switches the daemon to new settings; ``show_problem`` puts a state line on screen."""
+    if notifier is None:
+        from claude_tray.notifiers import default_notifier
+
+        notifier = default_notifier()
+    listener = NotificationListener(notifier, settings, clock, tz)
+
+    def applied(new: Settings) -> None:
+        listener.settings_applied(new)
+        apply(new)
+
+    def invalid(error: ConfigError) -> None:
+        listener.settings_invalid(error)
+        show_problem(problem_lines(error)[0] if error.problems else error.message)
+
+    def recovered() -> None:
+        listener.settings_applied(reloader.current)
+        show_problem(None)
+
+    reloader = SettingsReloader(path, settings, apply=applied, invalid=invalid, recovered=recovered)
+    return Live(listener, reloader)
+
+
+def app_part(app: App) -> Part:
+    """The tray's part: notifications on status changes, a reload check every few seconds."""
+    from claude_tray.app import Part
+    from claude_tray.notifiers import default_notifier
+    from claude_tray.paths import settings_file
+
+    def tray_notify(message: str, title: str) -> None:  # Windows: balloons hang off the tray icon
+        notify = getattr(app.tray, "notify", None)
+        if notify is None:
+            raise NotifyError("this tray cannot show notifications")
+        notify(message, title)
+
+    live = build_live(
+        settings_file(),
+        app.settings,
+        app.clock,
+        apply=app.apply_settings,
+        notifier=default_notifier(tray_notify=tray_notify),
+        show_problem=app.show_problem,
+    )
+    return Part(
+        "settings-and-notifications",
+        listener=live.listener,
+        every=RELOAD_EVERY,
+        check=live.check,
+        stop=live.close,
+    )

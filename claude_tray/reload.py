@@ -1,0 +1,67 @@
+"""Settings hot reload for a running daemon (the tray app and ``claude-tray watch``).
+
+:class:`SettingsReloader` is driven by the caller's own loop or timer: each :meth:`check` costs
+one ``stat()`` (see :class:`~claude_tray.settings_file.SettingsWatcher`). A saved file that
+loads cleanly and differs from what runs is handed to ``apply``; an invalid one keeps the
+running settings and is handed, once, to ``invalid`` (which shows file:line and the problem in a
+notification and the menu); a later good save calls ``recovered``. No thread of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from claude_tray.errors import ConfigError
+from claude_tray.settings import Settings
+from claude_tray.settings_file import SettingsWatcher, problem_lines
+
+__all__ = ["RELOAD_EVERY", "SettingsReloader"]
+
+log = logging.getLogger(__name__)
+
+RELOAD_EVERY = 2.0  # seconds between checks: one stat() each, invisible in CPU time
+
+
+def _nothing() -> None:
+    return None
+
+
+class SettingsReloader:
+    def __init__(
+        self,
+        path: Path,
+        current: Settings,
+        *,
+        apply: Callable[[Settings], None],
+        invalid: Callable[[ConfigError], None],
+        recovered: Callable[[], None] = _nothing,
+        watcher: SettingsWatcher | None = None,
+    ) -> None:
+        self.current = current
+        self._watcher = watcher or SettingsWatcher(path)
+        self._apply = apply
+        self._invalid = invalid
+        self._recovered = recovered
+        self.problem: ConfigError | None = None  # the invalid file being ignored, if any
+
+    def check(self) -> None:
+        """Look at the file once; apply, report or do nothing."""
+        result = self._watcher.check()
+        if result is None:
+            return
+        if isinstance(result, ConfigError):
+            if self.problem is None or problem_lines(self.problem) != problem_lines(result):
+                log.warning("settings not applied, keeping the previous ones: %s", result.message)
+            self.problem = result
+            self._invalid(result)
+            return
+        if self.problem is not None:
+            self.problem = None
+            log.info("settings file is valid again")
+            self._recovered()
+        if result != self.current:
+            self.current = result
+            log.info("settings reloaded")
+            self._apply(result)
