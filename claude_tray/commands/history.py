@@ -61,11 +61,8 @@ def run(args: argparse.Namespace) -> int:
     since = args.since or now - timedelta(days=7)
     history = History(default_path())
     readings, extras = _load(history, args.account, since)
-    if args.chart:
-        chart_since = min(since, now - timedelta(days=7))
-        rows, money = _load(history, args.account, chart_since)
-        if not _write_chart(args.chart, [*rows, *(e.as_reading() for e in money)], now):
-            return 1
+    if args.chart and not _write_chart(history, args.chart, args.account, now):
+        return 1
     if args.csv:
         _print_csv(readings, extras)
     elif args.json:
@@ -95,15 +92,14 @@ def _thresholds() -> Thresholds:
         return Thresholds()
 
 
-def _write_chart(out: str, readings: Sequence[Reading], now: datetime) -> bool:
+def _write_chart(history: History, out: str, account: str | None, now: datetime) -> bool:
     from pathlib import Path
 
-    from claude_tray.render.chart import render_chart
+    from claude_tray.history import write_chart
 
-    image = render_chart(readings, now, _thresholds())
     target = Path(out).expanduser()
     try:
-        image.save(target, format="PNG")
+        write_chart(history, target, now, _thresholds(), account)
     except OSError as err:
         sys.stderr.write(f"claude-tray: cannot write the chart to {target}: {err.strerror or err}\n")
         return False
