@@ -26,6 +26,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("history", "history"),
     ("config", "config"),
     ("autostart", "autostart"),
+    ("watch", "watch"),
     ("statusline", "statusline"),
     ("update-check", "update_check"),
 )

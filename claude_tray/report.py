@@ -17,7 +17,15 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from claude_tray.model import AccountStatus, ExtraUsage, Health, UsageWindow
+from claude_tray.model import (
+    AccountStatus,
+    ExtraUsage,
+    Health,
+    Thresholds,
+    UsageWindow,
+    severity,
+    worst_severity,
+)
 
 if TYPE_CHECKING:
     from claude_tray.forecast import Forecast  # forecast imports this module: type-only here
@@ -34,6 +42,7 @@ __all__ = [
     "format_reset",
     "format_text",
     "status_document",
+    "waybar_json",
 ]
 
 JSON_VERSION = 1
@@ -120,6 +129,54 @@ def _extra_json(extra: ExtraUsage | None) -> dict[str, object] | None:
 
 def _iso(when: datetime | None) -> str | None:
     return when.isoformat() if when is not None else None
+
+
+# ----------------------------------------------------------------------------- waybar
+
+_WAYBAR_TEXT = (("five_hour", "5h"), ("seven_day", "7d"))
+
+
+def waybar_json(
+    status: AccountStatus, thresholds: Thresholds, now: datetime, tz: tzinfo | None = None
+) -> dict[str, object]:
+    """One line for a waybar custom module (``"return-type": "json"``), as ``watch`` prints it.
+
+    ``text`` is "5h 42% · 7d 17%" (plus the state when not fresh), or the state alone when no
+    window is known; ``class`` is ``[health, severity]`` for CSS, severity from the fullest of
+    *all* windows; ``percentage`` (for ``format-icons``) is left out when nothing is known, so
+    "no data" is never drawn as 0 %. The tooltip uses clock times, which stay true while the
+    line sits on the bar.
+    """
+    windows = status.snapshot.windows if status.snapshot is not None else ()
+    by_key = {w.key: w for w in windows}
+    parts = [f"{short} {format_percent(by_key[k].utilization)}" for k, short in _WAYBAR_TEXT if k in by_key]
+    text = " · ".join(parts) or _HEALTH_WORDS[status.health]
+    if parts and status.health is not Health.FRESH:
+        text += f" ({_HEALTH_WORDS[status.health]})"
+    level = worst_severity(severity(w.utilization, thresholds) for w in windows)
+    document: dict[str, object] = {
+        "text": text,
+        "tooltip": _waybar_tooltip(status, now, tz),
+        "class": [status.health.value, *([level.name.lower()] if level is not None else [])],
+    }
+    known = [w.utilization for w in windows if w.utilization is not None and math.isfinite(w.utilization)]
+    if known:
+        document["percentage"] = max(0, min(100, math.floor(max(known) + 0.5)))
+    return document
+
+
+def _waybar_tooltip(status: AccountStatus, now: datetime, tz: tzinfo | None) -> str:
+    lines = [f"{status.account}: {_state_text(status, now, tz)}"]
+    snapshot = status.snapshot
+    if snapshot is not None:
+        for w in snapshot.windows:
+            reset = f", resets {format_clock(w.resets_at, now, tz)}" if w.resets_at is not None else ""
+            lines.append(f"{w.label}: {format_percent(w.utilization)}{reset}")
+        if snapshot.extra is not None:
+            lines.append(f"Extra usage: {extra_text(snapshot.extra)}")
+        lines.append(snapshot.provenance)
+    lines.extend(status.detail)
+    return "\n".join(lines)
 
 
 # ----------------------------------------------------------------------------- text

@@ -478,3 +478,14 @@ def test_stop_is_prompt_when_idle(clock: FakeClock) -> None:
     poller.stop()
     poller.stop()  # idempotent
     assert a.requests == 1
+
+
+def test_a_fresh_reading_is_shown_as_the_server_sent_it(clock: FakeClock) -> None:
+    a = ScriptedFetcher("a", clock, Reading(five_hour=64.0, resets_in=-60.0))  # server clock skew
+    poller = make(clock, a)
+    poller.step()
+    st = status(poller)
+    assert st.health is Health.FRESH
+    assert st.snapshot is not None
+    assert st.snapshot.window("five_hour").utilization == 64.0  # type: ignore[union-attr]
+    assert st.detail == ()

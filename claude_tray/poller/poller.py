@@ -302,7 +302,8 @@ class Poller:
 
     def _status(self, state: AccountState, wall: datetime) -> AccountStatus:
         status = status_of(state, wall, self._policy)
-        source = getattr(self._fetchers.get(state.name), "source", None)
+        # concrete fetchers say their source before the first reading (not part of the protocol)
+        source = getattr(self._fetchers.get(state.name), "source_kind", None)
         if status.source is None and isinstance(source, SourceKind):
             status = dataclasses.replace(status, source=source)
         return status

@@ -1,9 +1,10 @@
 """What an old reading still says at a later instant: windows that reset since, and its age.
 
 Pure functions of ``(snapshot, now)``, shared by the poller (which publishes the adjusted
-snapshot), the tray view and ``status``. A window whose ``resets_at`` has passed since the
-reading really did reset, so it is shown as 0 % with "reset since last reading" instead of the
-old number; a window without a reset time is left alone (never a fabricated 0 %).
+snapshot while the data is not fresh), the tray view and ``status``. A window whose
+``resets_at`` has passed since a kept reading really did reset, so it is shown as 0 % with
+"reset since last reading" instead of the old number; a window without a reset time is left
+alone (never a fabricated 0 %).
 
 >>> from datetime import UTC, datetime, timedelta
 >>> from claude_tray.model import SourceKind, UsageSnapshot, UsageWindow

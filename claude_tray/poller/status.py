@@ -2,7 +2,8 @@
 
 The words come from :mod:`claude_tray.poller.outcome` (the one error -> words mapping); this
 module only adds what depends on time: the next allowed try for a rate limit ("next try 14:05",
-local time), when the kept data is from, windows that reset since, and "stale" when fresh data
+local time), when the kept data is from, windows that reset since the kept (not fresh) reading
+was taken (shown as 0 % with "reset since last reading"), and "stale" when fresh data
 has grown old because a poll is overdue (after sleep, for example). Every added text is an
 absolute time, so a status only changes when something happens, not every minute.
 """
@@ -47,15 +48,17 @@ def status_of(state: AccountState, wall: datetime, policy: PollPolicy) -> Accoun
     if snapshot is not None and health not in (Health.FRESH, Health.STARTING):
         extras.append(f"showing data from {clock_text(snapshot.fetched_at)}")
     hint = " · ".join(part for part in (hint, *extras) if part)
+    # a fresh reading is the server's word; only kept (not fresh) data is aged by resets
+    aged = snapshot is not None and health not in (Health.FRESH, Health.STARTING)
     return AccountStatus(
         account=state.name,
         health=health,
-        snapshot=as_of(snapshot, wall) if snapshot is not None else None,
+        snapshot=as_of(snapshot, wall) if aged and snapshot is not None else snapshot,
         message=message,
         hint=hint,
         next_attempt_at=state.next_at if _network_scheduled(state) else None,
         changed_at=state.since,
-        detail=reset_notes(snapshot, wall) if snapshot is not None else (),
+        detail=reset_notes(snapshot, wall) if aged and snapshot is not None else (),
     )
 
 

@@ -1,0 +1,167 @@
+"""``claude-tray watch [--format json|waybar] [--account NAME]``: the poller without a tray.
+
+Runs the same poller as the tray and prints one line per change, flushed at once:
+
+* ``--format json``: the ``status --json`` account object, one JSON document per line;
+* ``--format waybar``: ``{"text", "tooltip", "class", "percentage"}`` for waybar's custom
+  module (``"return-type": "json"``). Waybar shows one line at a time, so this format follows
+  one account: ``--account``, else the account marked ``active``, else the first.
+
+SIGINT and SIGTERM quit cleanly (every thread joined, exit 0); SIGUSR1 asks for a refresh,
+which still respects an active rate limit (for waybar's ``on-click``). The signal handlers
+only set an Event and nudge the main thread; all work happens outside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    import queue
+
+    from claude_tray.clock import Clock
+    from claude_tray.model import AccountStatus, StatusChange, Thresholds
+    from claude_tray.poller.poller import Poller
+    from claude_tray.settings import Settings
+
+__all__ = ["HELP", "add_arguments", "run"]
+
+HELP = "keep polling and print one line per change (JSON lines, or JSON for a waybar module)"
+
+_IDLE_WAKE = 60.0  # the main thread re-checks the stop flag at least this often
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("json", "waybar"),
+        default="json",
+        help="json: one status --json account object per line (default); waybar: custom-module JSON",
+    )
+    parser.add_argument("--account", metavar="NAME", help="only this configured account")
+
+
+def run(args: argparse.Namespace) -> int:
+    import queue
+    import random
+
+    from claude_tray.clock import SystemClock
+    from claude_tray.commands.status import _settings  # the same --account selection as status
+    from claude_tray.errors import ConfigError
+    from claude_tray.fetch import build_fetchers
+    from claude_tray.log import setup_logging
+    from claude_tray.poller.poller import Poller
+
+    setup_logging()
+    try:
+        settings = _settings(args.account)
+    except ConfigError as err:
+        sys.stderr.write(f"claude-tray: settings: {err.message}\n")
+        return 1
+    except LookupError as err:
+        sys.stderr.write(f"claude-tray: {err.args[0]}\n")
+        return 1
+    clock = SystemClock()
+    stop = threading.Event()
+    nudges: queue.SimpleQueue[str] = queue.SimpleQueue()  # reentrant put: safe in a handler
+    printer = _Printer(args.format, _followed(settings, args), settings, clock, sys.stdout, stop, nudges)
+    rng = random.Random()  # noqa: S311 - jitter, not secrets
+    poller = Poller(build_fetchers(settings, clock), settings, clock=clock, rng=rng)
+    poller.add_listener(printer)
+    _install_signals(stop, nudges)
+    poller.start()
+    try:
+        _serve(poller, stop, nudges)
+    finally:
+        poller.stop()
+    return 0
+
+
+def _followed(settings: Settings, args: argparse.Namespace) -> str | None:
+    """The one account a waybar line describes; None (every account) for JSON lines."""
+    if args.format != "waybar":
+        return None
+    active = [a.name for a in settings.accounts if a.active]
+    return args.account or (active[0] if active else settings.accounts[0].name)
+
+
+def _install_signals(stop: threading.Event, nudges: queue.SimpleQueue[str]) -> None:
+    import signal as sig
+
+    def on_quit(_signum: int, _frame: object) -> None:
+        stop.set()
+        nudges.put("quit")
+
+    def on_refresh(_signum: int, _frame: object) -> None:
+        nudges.put("refresh")
+
+    sig.signal(sig.SIGINT, on_quit)
+    sig.signal(sig.SIGTERM, on_quit)
+    if hasattr(sig, "SIGUSR1"):  # not on Windows
+        sig.signal(sig.SIGUSR1, on_refresh)
+
+
+def _serve(poller: Poller, stop: threading.Event, nudges: queue.SimpleQueue[str]) -> None:
+    """The main thread waits here (never inside an Event a handler sets); the poller prints."""
+    import queue
+
+    while not stop.is_set():
+        try:
+            nudge = nudges.get(timeout=_IDLE_WAKE)
+        except queue.Empty:
+            continue
+        if nudge == "refresh" and not stop.is_set():
+            poller.refresh()
+
+
+class _Printer:
+    """The listener: renders each change, skips lines identical to the last one, flushes."""
+
+    def __init__(
+        self,
+        fmt: str,
+        followed: str | None,
+        settings: Settings,
+        clock: Clock,
+        out: TextIO,
+        stop: threading.Event,
+        nudges: queue.SimpleQueue[str],
+    ) -> None:
+        self._format = fmt
+        self._followed = followed
+        self._thresholds: Thresholds = settings.thresholds
+        self._clock = clock
+        self._out = out
+        self._stop = stop
+        self._nudges = nudges
+        self._last: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, change: StatusChange) -> None:
+        status = change.current
+        if self._followed is not None and status.account != self._followed:
+            return
+        line = self._render(status)
+        with self._lock:
+            if self._last.get(status.account) == line:
+                return  # e.g. only the next attempt time moved: nothing a reader would see
+            self._last[status.account] = line
+            try:
+                self._out.write(line + "\n")
+                self._out.flush()
+            except (BrokenPipeError, ValueError):  # the reader went away (waybar reloaded)
+                self._stop.set()
+                self._nudges.put("quit")
+
+    def _render(self, status: AccountStatus) -> str:
+        if self._format == "waybar":
+            from claude_tray.report import waybar_json
+
+            return json.dumps(waybar_json(status, self._thresholds, self._clock.now()), ensure_ascii=False)
+        from claude_tray.report import account_json
+
+        return json.dumps(account_json(status), ensure_ascii=False)
