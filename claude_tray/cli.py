@@ -28,6 +28,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("autostart", "autostart"),
     ("watch", "watch"),
     ("statusline", "statusline"),
+    ("accounts", "accounts"),
     ("update-check", "update_check"),
 )
 
