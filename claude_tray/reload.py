@@ -3,7 +3,7 @@
 :class:`SettingsReloader` is driven by the caller's own loop or timer: each :meth:`check` costs
 one ``stat()`` (see :class:`~claude_tray.settings_file.SettingsWatcher`). A saved file that
 loads cleanly and differs from what runs is handed to ``apply``; an invalid one keeps the
-running settings and is handed, once, to ``invalid`` (which shows file:line and the problem in a
+running settings and is handed, once per distinct problem, to ``invalid`` (which shows file:line and the problem in a
 notification and the menu); a later good save calls ``recovered``. No thread of its own.
 """
 
@@ -52,10 +52,11 @@ class SettingsReloader:
         if result is None:
             return
         if isinstance(result, ConfigError):
-            if self.problem is None or problem_lines(self.problem) != problem_lines(result):
-                log.warning("settings not applied, keeping the previous ones: %s", result.message)
+            same = self.problem is not None and problem_lines(self.problem) == problem_lines(result)
             self.problem = result
-            self._invalid(result)
+            if not same:  # saving the same mistake again says nothing new
+                log.warning("settings not applied, keeping the previous ones: %s", result.message)
+                self._invalid(result)
             return
         if self.problem is not None:
             self.problem = None
