@@ -19,6 +19,7 @@ from enum import Enum
 from urllib.parse import quote
 
 import requests
+import requests.adapters
 
 from claude_tray import __version__
 from claude_tray.clock import Clock, SystemClock
@@ -88,6 +89,15 @@ class UsageClient:
         return self._user_agent
 
     def close(self) -> None:
+        """Close every pooled socket now: urllib3 2.x otherwise closes them only when its
+        pools are garbage collected, which a kept traceback can delay indefinitely."""
+        for adapter in self._session.adapters.values():
+            if isinstance(adapter, requests.adapters.HTTPAdapter):
+                pools = adapter.poolmanager.pools
+                for key in list(pools.keys()):
+                    pool = pools.get(key)
+                    if pool is not None:
+                        pool.close()
         self._session.close()
 
     def oauth_usage(self, token: str) -> object:
@@ -115,14 +125,7 @@ class UsageClient:
         return self._get(url, dict(headers or {}), _Auth.NONE)
 
     def _get(self, url: str, headers: dict[str, str], auth: _Auth) -> object:
-        # Connection: close - polls are minutes apart, so a kept-alive socket only lingers (and
-        # urllib3 closes pooled sockets only when the pool is garbage collected)
-        headers = {
-            "Accept": "application/json",
-            "User-Agent": self._user_agent,
-            "Connection": "close",
-            **headers,
-        }
+        headers = {"Accept": "application/json", "User-Agent": self._user_agent, **headers}
         try:
             response = self._session.get(url, headers=headers, timeout=self._timeout, allow_redirects=False)
         except requests.Timeout as err:
