@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from claude_tray.clock import Clock
 from claude_tray.errors import ConfigError, NotifyError
 from claude_tray.notify import NotificationListener, Notifier
-from claude_tray.reload import RELOAD_EVERY, SettingsReloader
+from claude_tray.reload import SettingsReloader, reload_every
 from claude_tray.settings import Settings
 from claude_tray.settings_file import problem_lines
 
@@ -33,7 +33,7 @@ class Live:
     reloader: SettingsReloader
 
     def check(self) -> None:
-        """Call every :data:`~claude_tray.reload.RELOAD_EVERY` seconds from the daemon's loop."""
+        """Call every :func:`~claude_tray.reload.reload_every` seconds from the daemon's loop."""
         self.reloader.check()
 
     def close(self) -> None:
@@ -96,7 +96,7 @@ def app_part(app: App) -> Part:
     return Part(
         "settings-and-notifications",
         listener=live.listener,
-        every=RELOAD_EVERY,
+        every=reload_every(),
         check=live.check,
         stop=live.close,
     )

@@ -14,14 +14,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from claude_tray.errors import ConfigError
-from claude_tray.settings import Settings
+from claude_tray.settings import MIN_POLL_INTERVAL, Settings, min_poll_interval
 from claude_tray.settings_file import SettingsWatcher, problem_lines
 
-__all__ = ["RELOAD_EVERY", "SettingsReloader"]
+__all__ = ["RELOAD_EVERY", "SettingsReloader", "reload_every"]
 
 log = logging.getLogger(__name__)
 
 RELOAD_EVERY = 2.0  # seconds between checks: one stat() each, invisible in CPU time
+
+
+def reload_every() -> float:
+    """2 s; scaled down with the ``CLAUDE_TRAY_MIN_INTERVAL`` testing knob like the poller's waits."""
+    return max(0.1, RELOAD_EVERY * min_poll_interval() / MIN_POLL_INTERVAL)
 
 
 def _nothing() -> None:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import os
+import random
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from claude_tray.errors import ConfigError
 from claude_tray.live import build_live
 from claude_tray.notify import Notice, NoticeKind
 from claude_tray.settings import Settings, load_settings
 from claude_tray.settings_file import ensure_settings_file, set_value
+from claude_tray.tray.view import TrayView
 from tests.support.clock import FakeClock
 
 
@@ -103,3 +109,83 @@ def test_starting_on_an_invalid_file_reports_it_at_the_first_check(tmp_path: Pat
     ]
     assert [n.kind for n in recorder.sent] == [NoticeKind.SETTINGS_INVALID]
     assert isinstance(live.reloader.problem, ConfigError)
+
+
+# -- the tray app: the real App, poller and part; only the tray widget is a stand-in -------------
+
+
+class StandInTray:
+    """Records every view the app applies; its run() plays the person, on the main thread."""
+
+    def __init__(self, view: TrayView, scenario: Callable[[StandInTray], None]) -> None:
+        self.views = [view]
+        self.changed = threading.Condition()
+        self._scenario = scenario
+
+    def apply(self, view: TrayView) -> None:
+        with self.changed:
+            self.views.append(view)
+            self.changed.notify_all()
+
+    def run(self) -> None:
+        self._scenario(self)  # returning is Quit
+
+    def stop(self) -> None:
+        pass
+
+    def wait_for(self, predicate: Callable[[TrayView], bool], timeout: float = 10.0) -> TrayView:
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while not predicate(self.views[-1]):
+                left = deadline - time.monotonic()
+                assert left > 0, f"no such view; last menu: {[e.label for e in self.views[-1].menu]}"
+                self.changed.wait(left)
+            return self.views[-1]
+
+
+def _first_label(view: TrayView) -> str:
+    return view.menu[0].label
+
+
+def test_the_tray_app_shows_a_bad_file_and_applies_the_fixed_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claude_tray.app import PART_FACTORIES, App
+    from claude_tray.clock import SystemClock
+    from claude_tray.fetch import build_fetchers
+    from claude_tray.poller.poller import Poller
+
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("CLAUDE_TRAY_CONFIG", str(path))
+    monkeypatch.setenv("CLAUDE_TRAY_MIN_INTERVAL", "0.5")  # reload checks every 0.1 s
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path}/no-bus")  # never a real desktop
+    ensure_settings_file(path)
+    settings = load_settings(path)
+    clock = SystemClock()
+    _saved(path, lambda t: t.replace("poll_interval = 300", "poll_interval = 0.1"))
+
+    def person(tray: StandInTray) -> None:
+        bad = tray.wait_for(lambda v: _first_label(v).startswith("Settings not applied"))
+        assert f"{path}:" in _first_label(bad) and "[general.poll_interval]" in _first_label(bad)
+        assert app.settings.poll_interval == 300  # still the old settings
+        _saved(path, lambda t: t.replace("poll_interval = 0.1", "poll_interval = 90"))
+        # the app thread switches settings, then rebuilds the view: the view that shows it comes after
+        tray.wait_for(
+            lambda v: (
+                not _first_label(v).startswith("Settings not applied") and app.settings.poll_interval == 90
+            )
+        )
+        assert poller.policy.interval == 90
+
+    poller = Poller(build_fetchers(settings, clock), settings, clock=clock, rng=random.Random(0))
+    app = App(
+        settings,
+        poller=poller,
+        clock=clock,
+        make_tray=lambda view, _send, _ready: StandInTray(view, person),  # type: ignore[arg-type,return-value]
+        fetchers_for=lambda s: build_fetchers(s, clock),
+        open_url=lambda _url: None,
+        edit_settings=lambda: None,
+        parts=PART_FACTORIES,
+    )
+    assert app.run() == 0
