@@ -23,8 +23,8 @@ import functools
 import logging
 import queue
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
     from claude_tray.clock import Clock
     from claude_tray.fetch import AccountFetcher
+    from claude_tray.forecast import Forecast
     from claude_tray.poller.poller import Poller
     from claude_tray.tray.icon import BackendChoice, Command, TrayIcon
 
@@ -62,6 +63,8 @@ class Part:
     start: Callable[[], None] | None = None
     stop: Callable[[], None] | None = None  # must join any thread ``start`` started
     on_settings: Callable[[Settings], None] | None = None  # after a settings reload was applied
+    walls: Callable[[], Mapping[str, Forecast]] | None = None  # account -> binding-wall forecast (menu)
+    actions: Mapping[Action, Callable[[], None]] = field(default_factory=dict)  # menu actions it handles
 
 
 PartFactory = Callable[["App"], Part | None]  # None: not wanted with these settings
@@ -73,8 +76,14 @@ def _live(app: App) -> Part | None:
     return app_part(app)
 
 
+def _history(app: App) -> Part | None:
+    from claude_tray.history_part import app_part  # recording, forecast line, "Show history..."
+
+    return app_part(app)
+
+
 # One line per feature; see the module docstring.
-PART_FACTORIES: list[PartFactory] = [_live]
+PART_FACTORIES: list[PartFactory] = [_live, _history]
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +263,15 @@ class App:
             self._hidden |= {command.account}
         elif action is Action.SHOW_ALL:
             self._hidden = frozenset()
+        else:
+            self._part_action(action)
         self._apply_view()
+
+    def _part_action(self, action: Action) -> None:
+        """A menu action a part offers (e.g. "Show history...")."""
+        for part in self._parts:
+            if action in part.actions:
+                part.actions[action]()
 
     def _switch_settings(self, settings: Settings) -> None:
         self.poller.apply_settings(settings, self._fetchers_for(settings))
@@ -270,8 +287,17 @@ class App:
         if self._autostart is not None:
             autostart = _guarded(self._autostart.is_enabled, "reading the autostart state")
         statuses = self.poller.statuses()
+        walls = {account: wall for p in self._parts if p.walls for account, wall in p.walls().items()}
+        offered = {action for p in self._parts for action in p.actions}
         view = build_view(
-            statuses, self._settings, self.clock.now(), hidden=self._hidden, autostart=autostart, tz=self._tz
+            statuses,
+            self._settings,
+            self.clock.now(),
+            hidden=self._hidden,
+            autostart=autostart,
+            tz=self._tz,
+            walls=walls,
+            history=Action.SHOW_HISTORY in offered,
         )
         if self._problem is None:
             return view

@@ -368,3 +368,47 @@ def test_status_records_each_reading_and_forecasts_the_binding_wall(
         check=False,
     )
     assert "5-hour: at this pace: limit at" in text.stdout.splitlines()[1]
+
+
+# ------------------------------------------------------------- the daemon's part: record, forecast, show
+
+
+def test_forecaster_records_and_keeps_each_accounts_binding_wall(db: Path, clock: FakeClock) -> None:
+    from claude_tray.history_part import Forecaster
+    from claude_tray.settings import Settings
+
+    forecaster = Forecaster(Settings, clock.now, History(db))
+    reset = clock.now() + timedelta(hours=3)
+    forecaster(fresh(snapshot(clock.now(), five=40.0, reset=reset)))
+    clock.advance(3600)
+    forecaster(fresh(snapshot(clock.now(), five=70.0, reset=reset)))
+    wall = forecaster.walls()["me"]
+    assert (wall.window, wall.limit_at) == ("five_hour", clock.now() + timedelta(hours=1))
+    assert count(db) == 3  # 40 -> 70 on the 5-hour window, the weekly value once
+
+
+def test_forecaster_with_history_off_stores_nothing_but_still_forecasts(db: Path, clock: FakeClock) -> None:
+    from claude_tray.history_part import Forecaster
+    from claude_tray.settings import HistorySettings, Settings
+
+    off = Settings(history=HistorySettings(enabled=False))
+    forecaster = Forecaster(lambda: off, clock.now, History(db))
+    # 50 % two hours into a 5-hour window: the window's own average pace (25 points/h)
+    forecaster(fresh(snapshot(clock.now(), five=50.0, reset=clock.now() + timedelta(hours=3))))
+    assert not db.exists()
+    wall = forecaster.walls()["me"]
+    assert wall.window == "five_hour" and wall.limit_at == clock.now() + timedelta(hours=2)
+
+
+def test_show_history_draws_into_the_cache_dir_and_opens_it(db: Path, clock: FakeClock) -> None:
+    from claude_tray.history_part import show_history
+    from claude_tray.paths import cache_dir
+    from claude_tray.settings import Settings
+
+    history = History(db)
+    HistoryListener(history, clock.now)(fresh(snapshot(clock.now() - timedelta(hours=2))))
+    opened: list[Path] = []
+    show_history(history, Settings(), clock.now(), opened.append)
+    assert opened == [cache_dir() / "history.png"]
+    with Image.open(opened[0]) as image:
+        assert image.size == (900, 600)
