@@ -34,7 +34,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -49,6 +49,7 @@ __all__ = [
     "select_active",
     "session_json",
     "session_label",
+    "session_menu_lines",
 ]
 
 ACTIVE_WITHIN = timedelta(minutes=30)
@@ -107,8 +108,6 @@ def select_active(
 
 
 def _short_tokens(count: int) -> str:
-    if count >= 1_000_000 and count % 1_000_000 == 0:
-        return f"{count // 1_000_000}M"
     return f"{count / 1_000_000:g}M" if count >= 1_000_000 else f"{round(count / 1000)}k"
 
 
@@ -116,6 +115,14 @@ def session_label(session: SessionContext) -> str:
     """The menu row: 'claude-tray · Opus · 62% of 1M'."""
     family = model_family(session.model)
     return f"{session.project} · {family} · {session.fill:.0f}% of {_short_tokens(session.context_limit)}"
+
+
+def session_menu_lines(sessions: Sequence[SessionContext], limit: int = 8) -> tuple[str, ...]:
+    """The menu's rows for active sessions (already sorted), the overflow summarised."""
+    rows = [session_label(s) for s in sessions[:limit]]
+    if len(sessions) > limit:
+        rows.append(f"… and {len(sessions) - limit} more")
+    return tuple(rows)
 
 
 def session_json(session: SessionContext) -> dict[str, object]:

@@ -16,6 +16,7 @@ from claude_tray.transcripts import (
     select_active,
     session_json,
     session_label,
+    session_menu_lines,
 )
 from tests.support.fixtures import fixture_bytes
 
@@ -284,3 +285,24 @@ def test_active_sessions_sorted_by_fill() -> None:
 
 def test_missing_config_dir_is_no_sessions(tmp_path: Path) -> None:
     assert TranscriptScanner(tmp_path / "absent").scan() == ()
+
+
+def test_menu_section_lists_active_sessions_under_the_accounts() -> None:
+    from claude_tray.settings import Settings
+    from claude_tray.tray.view import SEPARATOR, build_view
+
+    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    sessions = [
+        SessionContext("a", "claude-tray", "claude-opus-4-6", 620_000, 1_000_000, 62.0, now),
+        SessionContext("b", "website", "claude-sonnet-4-5-20250929", 50_000, 200_000, 25.0, now),
+    ]
+    labels = [e.label for e in build_view([], Settings(), now, sessions=sessions).menu]
+    start = labels.index("Context windows (estimated)")
+    assert labels[start + 1 : start + 3] == [
+        "claude-tray · Opus · 62% of 1M",
+        "website · Sonnet · 25% of 200k",
+    ]
+    assert labels[start - 1] == SEPARATOR.label
+    assert "Context windows (estimated)" not in [e.label for e in build_view([], Settings(), now).menu]
+    many = [SessionContext(str(i), "p", "claude-opus-4-6", 1, 1_000_000, 0.0, now) for i in range(10)]
+    assert session_menu_lines(many)[-1] == "… and 2 more"

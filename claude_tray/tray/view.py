@@ -39,6 +39,7 @@ from claude_tray.model import (
 from claude_tray.poller.staleness import RESET_NOTE, as_of, reset_since
 from claude_tray.report import extra_text, format_age, format_percent, format_reset
 from claude_tray.settings import Settings
+from claude_tray.transcripts import SessionContext, session_menu_lines
 
 __all__ = ["SEPARATOR", "USAGE_PAGE", "Action", "MenuEntry", "TrayView", "build_view", "icon_spec"]
 
@@ -116,6 +117,7 @@ class _Options:
     tz: tzinfo | None
     walls: Mapping[str, Forecast] = field(default_factory=dict)  # account -> binding-wall forecast
     history: bool = False  # offer "Show history..."
+    sessions: tuple[SessionContext, ...] = ()  # active Claude Code sessions, fullest first
 
 
 def build_view(
@@ -128,12 +130,14 @@ def build_view(
     tz: tzinfo | None = None,
     walls: Mapping[str, Forecast] | None = None,
     history: bool = False,
+    sessions: Sequence[SessionContext] = (),
 ) -> TrayView:
     """The view at ``now``. ``hidden`` names accounts hidden from the menu (local only);
     ``autostart`` is the "Start at login" state (None: not offered); ``tz`` None = local time;
     ``walls`` maps an account to its binding-wall forecast (shown first in its readout);
-    ``history`` offers "Show history..."."""
-    options = _Options(settings, hidden, autostart, tz, dict(walls or {}), history)
+    ``history`` offers "Show history..."; ``sessions`` are the active Claude Code sessions
+    (context window fill), listed under the accounts."""
+    options = _Options(settings, hidden, autostart, tz, dict(walls or {}), history, tuple(sessions))
     view = _view_at(statuses, options, now)
     return replace(view, next_change=_next_change(view, statuses, options, now))
 
@@ -144,6 +148,7 @@ def _view_at(statuses: Sequence[AccountStatus], options: _Options, now: datetime
     icon = icon_spec(_icon_account(shown or tuple(statuses), settings, now), settings, now)
     menu = (
         *_accounts_section(shown, options, now),
+        *_sessions_section(options.sessions),
         SEPARATOR,
         *_actions(shown, len(statuses) - len(shown), autostart=options.autostart, history=options.history),
     )
@@ -259,6 +264,13 @@ def _accounts_section(
         )
         for s in shown
     )
+
+
+def _sessions_section(sessions: Sequence[SessionContext]) -> tuple[MenuEntry, ...]:
+    """ "Context windows (estimated)" then "claude-tray · Opus · 62% of 1M" per active session."""
+    if not sessions:
+        return ()
+    return (SEPARATOR, _info("Context windows (estimated)"), *map(_info, session_menu_lines(sessions)))
 
 
 def account_rows(
