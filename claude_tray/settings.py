@@ -56,6 +56,7 @@ def min_poll_interval() -> float:
 class GeneralSettings:
     poll_interval: float = 300.0  # seconds between successful polls
     icon_account: str = "worst"  # "worst" of all accounts, or "active" (the one marked active)
+    check_updates: bool = False  # opt-in: offer "Check for updates" (asks the package index when clicked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +239,7 @@ class _Reader:
         )
 
     def general(self, t: dict[str, Any]) -> GeneralSettings:
-        self.unknown_keys(t, "general", {"poll_interval", "icon_account"})
+        self.unknown_keys(t, "general", {"poll_interval", "icon_account", "check_updates"})
         d = GeneralSettings()
         return GeneralSettings(
             poll_interval=self.value(
@@ -247,6 +248,7 @@ class _Reader:
             icon_account=self.value(
                 t, "general", "icon_account", d.icon_account, str, _one_of(ICON_ACCOUNT_MODES)
             ),
+            check_updates=self.value(t, "general", "check_updates", d.check_updates, bool),
         )
 
     def thresholds(self, t: dict[str, Any]) -> Thresholds:

@@ -52,6 +52,9 @@ DOCS: dict[str, str] = {
     "(minimum 60). Errors and rate limits back off on their own schedule.",
     "general.icon_account": 'Which account the tray icon shows: "worst" (the fullest of all accounts) '
     'or "active" (the account marked active = true).',
+    "general.check_updates": 'Offer "Check for updates" in the menu: when clicked it asks the package '
+    "index (PyPI) for the latest version and shows the upgrade command for how you installed "
+    "claude-tray. Nothing is downloaded or installed; `claude-tray update-check` works either way.",
     "thresholds.warn": "Usage (%) at which a ring turns amber.",
     "thresholds.critical": "Usage (%) at which a ring turns red. Must be above warn.",
     "icon.outer": "Window drawn as the outer ring, by key: five_hour, seven_day, seven_day_opus, ... "
