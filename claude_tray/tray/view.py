@@ -53,6 +53,7 @@ class Action(enum.Enum):
     EDIT_SETTINGS = "edit_settings"
     OPEN_USAGE_PAGE = "open_usage_page"
     SHOW_HISTORY = "show_history"  # draw the history chart and open it in the image viewer
+    CHECK_UPDATES = "check_updates"  # opt-in: ask the package index; nothing is installed
     TOGGLE_AUTOSTART = "toggle_autostart"
     HIDE_ACCOUNT = "hide_account"  # local only: the account keeps its login and its polling
     SHOW_ALL = "show_all"
@@ -117,6 +118,7 @@ class _Options:
     tz: tzinfo | None
     walls: Mapping[str, Forecast] = field(default_factory=dict)  # account -> binding-wall forecast
     history: bool = False  # offer "Show history..."
+    updates: str | None = None  # the "Check for updates" item's label; None: not offered
     sessions: tuple[SessionContext, ...] = ()  # active Claude Code sessions, fullest first
 
 
@@ -131,13 +133,15 @@ def build_view(
     walls: Mapping[str, Forecast] | None = None,
     history: bool = False,
     sessions: Sequence[SessionContext] = (),
+    updates: str | None = None,
 ) -> TrayView:
     """The view at ``now``. ``hidden`` names accounts hidden from the menu (local only);
     ``autostart`` is the "Start at login" state (None: not offered); ``tz`` None = local time;
     ``walls`` maps an account to its binding-wall forecast (shown first in its readout);
     ``history`` offers "Show history..."; ``sessions`` are the active Claude Code sessions
-    (context window fill), listed under the accounts."""
-    options = _Options(settings, hidden, autostart, tz, dict(walls or {}), history, tuple(sessions))
+    (context window fill), listed under the accounts; ``updates`` is the label of "Check for
+    updates" (None: not offered)."""
+    options = _Options(settings, hidden, autostart, tz, dict(walls or {}), history, updates, tuple(sessions))
     view = _view_at(statuses, options, now)
     return replace(view, next_change=_next_change(view, statuses, options, now))
 
@@ -150,7 +154,7 @@ def _view_at(statuses: Sequence[AccountStatus], options: _Options, now: datetime
         *_accounts_section(shown, options, now),
         *_sessions_section(options.sessions),
         SEPARATOR,
-        *_actions(shown, len(statuses) - len(shown), autostart=options.autostart, history=options.history),
+        *_actions(shown, len(statuses) - len(shown), options),
     )
     return TrayView(icon=icon, title=_title(shown, settings, now), menu=menu)
 
@@ -317,16 +321,17 @@ def _state_line(status: AccountStatus) -> str:
     return f"{message} - {status.hint}" if status.hint else message
 
 
-def _actions(
-    shown: Sequence[AccountStatus], hidden_count: int, *, autostart: bool | None, history: bool = False
-) -> tuple[MenuEntry, ...]:
+def _actions(shown: Sequence[AccountStatus], hidden_count: int, options: _Options) -> tuple[MenuEntry, ...]:
+    autostart = options.autostart
     entries = [
         MenuEntry("Refresh now", Action.REFRESH, default=True),
         MenuEntry("Edit settings...", Action.EDIT_SETTINGS),
         MenuEntry("Open usage page", Action.OPEN_USAGE_PAGE),
     ]
-    if history:
+    if options.history:
         entries.append(MenuEntry("Show history...", Action.SHOW_HISTORY))
+    if options.updates is not None:
+        entries.append(MenuEntry(options.updates, Action.CHECK_UPDATES))
     if autostart is not None:
         entries.append(MenuEntry("Start at login", Action.TOGGLE_AUTOSTART, checked=autostart))
     if len(shown) == 2:  # with more, each account's submenu has its own "Hide this account"
