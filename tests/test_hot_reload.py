@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import random
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +23,8 @@ from claude_tray.settings import Settings, load_settings
 from claude_tray.settings_file import ensure_settings_file, set_value
 from claude_tray.tray.view import TrayView
 from tests.support.clock import FakeClock
+from tests.support.http import LoopbackServer, Reply
+from tests.support.watch import WatchProcess, write_credentials
 
 
 class Recorder:
@@ -189,3 +196,72 @@ def test_the_tray_app_shows_a_bad_file_and_applies_the_fixed_one(
         parts=PART_FACTORIES,
     )
     assert app.run() == 0
+
+
+# -- `claude-tray watch` as a real subprocess against the loopback API --------------------------
+
+USAGE = "/api/oauth/usage"
+
+
+def _usage_body(five_hour: float) -> bytes:
+    resets = (datetime.now(UTC) + timedelta(hours=3)).isoformat()
+    return json.dumps({"five_hour": {"utilization": five_hour, "resets_at": resets}}).encode()
+
+
+def _request_times(server: LoopbackServer) -> list[float]:
+    return [r.at for r in server.seen if r.path.split("?")[0] == USAGE]
+
+
+def _gaps_after(server: LoopbackServer, since: float) -> list[float]:
+    times = [t for t in _request_times(server) if t >= since]
+    return [b - a for a, b in itertools.pairwise(times)]
+
+
+def test_running_watch_picks_up_an_edited_interval_and_survives_an_invalid_one(
+    server: LoopbackServer, tmp_path: Path, isolated_home: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("# my settings\n[general]\npoll_interval = 0.25  # fast, for the test\n")
+    write_credentials(isolated_home, "sk-ant-oat01-hot-reload-test-token")
+    server.script(USAGE, Reply(200, body=_usage_body(12.0)))
+    env = {
+        "CLAUDE_TRAY_MIN_INTERVAL": "0.25",
+        "CLAUDE_TRAY_CONFIG": str(config),
+        "CLAUDE_TRAY_API_BASE": server.url,
+    }
+    with WatchProcess("--format", "json", env=env) as watch:
+        watch.next_doc(lambda doc: doc["health"] == "fresh")
+        assert server.wait_for_count(4, USAGE)  # polling every 0.25 s
+        assert max(_gaps_after(server, 0.0)) < 1.0
+
+        _saved(config, lambda t: t.replace("poll_interval = 0.25", "poll_interval = 1.0"))
+        edited = time.monotonic()
+        assert server.wait_for_count(len(_request_times(server)) + 3, USAGE, timeout=10)
+        slow = _gaps_after(server, edited + 0.8)  # reload within ~0.2 s; one short wait may be in flight
+        assert slow and min(slow) >= 1.0, slow  # the new interval, without a restart
+
+        _saved(config, lambda t: t.replace("poll_interval = 1.0", "poll_interval = 0.01"))
+        broken = time.monotonic()
+        assert server.wait_for_count(len(_request_times(server)) + 2, USAGE, timeout=10)
+        kept = _gaps_after(server, broken)
+        assert kept and min(kept) >= 1.0, kept  # still the last good interval, not 0.01 s
+        assert watch.proc is not None and watch.proc.poll() is None  # still running
+
+        check = subprocess.run(
+            [sys.executable, "-m", "claude_tray", "config", "check"],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        number = next(
+            i for i, text in enumerate(config.read_text().splitlines(), 1) if "poll_interval" in text
+        )
+        expected = (
+            f"{config}:{number}: [general.poll_interval] poll_interval is 0.01 s; the minimum is 0.25 s"
+        )
+        assert check.returncode == 1
+        assert check.stderr.startswith(expected)
+        assert watch.stop() == 0
+    assert any(expected in line for line in watch.stderr), watch.stderr  # the daemon said the same
+    assert "# my settings" in config.read_text()  # nothing rewrote the person's file

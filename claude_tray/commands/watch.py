@@ -10,6 +10,9 @@ Runs the same poller as the tray and prints one line per change, flushed at once
 SIGINT and SIGTERM quit cleanly (every thread joined, exit 0); SIGUSR1 asks for a refresh,
 which still respects an active rate limit (for waybar's ``on-click``). The signal handlers
 only set an Event and nudge the main thread; all work happens outside them.
+
+Like the tray, it sends desktop notifications and applies a saved settings file without a
+restart (the main thread checks it every 2 s); an invalid file keeps the running settings.
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     import queue
+    from collections.abc import Callable
 
     from claude_tray.clock import Clock
+    from claude_tray.live import Live
     from claude_tray.model import AccountStatus, StatusChange, Thresholds
     from claude_tray.poller.poller import Poller
     from claude_tray.settings import Settings
@@ -72,13 +77,45 @@ def run(args: argparse.Namespace) -> int:
     rng = random.Random()  # noqa: S311 - jitter, not secrets
     poller = Poller(build_fetchers(settings, clock), settings, clock=clock, rng=rng)
     poller.add_listener(printer)
+    live = _live(settings, clock, poller, printer, args.account)
+    poller.add_listener(live.listener)
     _install_signals(stop, nudges)
     poller.start()
     try:
-        _serve(poller, stop, nudges)
+        _serve(poller, stop, nudges, live.check)
     finally:
         poller.stop()
+        live.close()
     return 0
+
+
+def _live(settings: Settings, clock: Clock, poller: Poller, printer: _Printer, only: str | None) -> Live:
+    """Notifications and hot reload; a reload keeps the --account selection."""
+    from dataclasses import replace
+
+    from claude_tray.errors import ConfigError
+    from claude_tray.fetch import build_fetchers
+    from claude_tray.live import build_live
+    from claude_tray.paths import settings_file
+    from claude_tray.settings import load_settings
+
+    def apply(new: Settings) -> None:
+        chosen = tuple(a for a in new.accounts if only is None or a.name == only)
+        if not chosen:
+            sys.stderr.write(
+                f"claude-tray: settings: no account named {only!r} any more; keeping the old ones\n"
+            )
+            return
+        selected = replace(new, accounts=chosen)
+        printer._thresholds = selected.thresholds  # the waybar classes follow the reload
+        poller.apply_settings(selected, build_fetchers(selected, clock))
+
+    path = settings_file()
+    try:
+        current = load_settings(path)  # all accounts: what the file says, before --account
+    except ConfigError:
+        current = settings
+    return build_live(path, current, clock, apply=apply)
 
 
 def _followed(settings: Settings, args: argparse.Namespace) -> str | None:
@@ -105,14 +142,24 @@ def _install_signals(stop: threading.Event, nudges: queue.SimpleQueue[str]) -> N
         sig.signal(sig.SIGUSR1, on_refresh)
 
 
-def _serve(poller: Poller, stop: threading.Event, nudges: queue.SimpleQueue[str]) -> None:
-    """The main thread waits here (never inside an Event a handler sets); the poller prints."""
+def _serve(
+    poller: Poller,
+    stop: threading.Event,
+    nudges: queue.SimpleQueue[str],
+    tick: Callable[[], None] = lambda: None,
+) -> None:
+    """The main thread waits here (never inside an Event a handler sets); the poller prints.
+    ``tick`` (the settings-file check) runs whenever no nudge came for a reload period."""
     import queue
 
+    from claude_tray.reload import reload_every
+
+    every = min(_IDLE_WAKE, reload_every())
     while not stop.is_set():
         try:
-            nudge = nudges.get(timeout=_IDLE_WAKE)
+            nudge = nudges.get(timeout=every)
         except queue.Empty:
+            tick()
             continue
         if nudge == "refresh" and not stop.is_set():
             poller.refresh()
