@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from claude_tray.api.parse import Organization
     from claude_tray.settings import AccountSettings, Settings
+    from claude_tray.sources.web_key import WebKeySource
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -42,9 +43,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = _settings()
         account = _account(settings, args.account)
+        keyring = _keyring(account)  # before asking for the key: no keyring, no point
         key = _read_key()
         org = _validate(settings, account, key)
-        _store(account, key)
+        _store(keyring, key)
     except _Failed as err:
         sys.stderr.write(f"claude-tray: {err}\n")
         return 1
@@ -113,12 +115,24 @@ def _validate(settings: Settings, account: AccountSettings, key: str) -> Organiz
     return org
 
 
-def _store(account: AccountSettings, key: str) -> None:
-    from claude_tray.errors import CredentialError
+def _keyring(account: AccountSettings) -> WebKeySource:
+    from claude_tray.errors import SourceUnavailable
     from claude_tray.sources.web_key import WebKeySource
 
+    source = WebKeySource(account.keyring_user or account.name, env={})  # the keyring itself, not the env
     try:
-        WebKeySource(account.keyring_user or account.name).store(key)
+        source.check()
+    except SourceUnavailable as err:
+        hint = f" ({err.hint})" if err.hint else ""
+        raise _Failed(f"cannot store a session key: {err.reason}{hint}") from err
+    return source
+
+
+def _store(keyring: WebKeySource, key: str) -> None:
+    from claude_tray.errors import CredentialError
+
+    try:
+        keyring.store(key)
     except CredentialError as err:
         hint = f" ({err.hint})" if err.hint else ""
         raise _Failed(f"not stored: {err.message}{hint}") from err
