@@ -14,7 +14,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
-__all__ = ["APP_ID", "Autostart", "UnsupportedAutostart", "icon_reference", "launch_command"]
+from claude_tray.errors import AutostartError
+
+__all__ = ["APP_ID", "Autostart", "FileAutostart", "UnsupportedAutostart", "icon_reference", "launch_command"]
 
 APP_ID = "io.github.claude-tray"  # reverse-DNS id, the same as the macOS bundle identifier
 
@@ -42,6 +44,32 @@ class Autostart(abc.ABC):
         """Remove the login entry; no error if it is absent. Raises AutostartError."""
 
 
+class FileAutostart(Autostart):
+    """An entry that is one file (XDG .desktop, LaunchAgent plist): written atomically, removed on off."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.tmp")
+            tmp.write_bytes(data)
+            tmp.replace(self.path)
+        except OSError as err:
+            raise AutostartError(f"cannot write {self.path}: {err.strerror or err}") from err
+
+    def disable(self) -> None:
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as err:
+            raise AutostartError(f"cannot remove {self.path}: {err.strerror or err}") from err
+
+
 class UnsupportedAutostart(Autostart):
     """For platforms with no known login-item mechanism: always off, cannot be turned on."""
 
@@ -58,8 +86,6 @@ class UnsupportedAutostart(Autostart):
         return False
 
     def enable(self, argv: Sequence[str]) -> None:  # noqa: ARG002 - nothing to run it with
-        from claude_tray.errors import AutostartError
-
         raise AutostartError(
             f"starting at login is not supported on {self.platform}",
             hint="start claude-tray from your session's startup programs",

@@ -14,8 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from claude_tray.autostart.base import Autostart, icon_reference
-from claude_tray.errors import AutostartError
+from claude_tray.autostart.base import FileAutostart, icon_reference
 
 __all__ = ["STARTUP_DELAY", "LinuxAutostart", "desktop_entry", "exec_value"]
 
@@ -54,7 +53,7 @@ def desktop_entry(argv: Sequence[str], icon: str) -> str:
     )
 
 
-class LinuxAutostart(Autostart):
+class LinuxAutostart(FileAutostart):
     """XDG autostart entry; ``config_home`` defaults to $XDG_CONFIG_HOME, else ~/.config."""
 
     def __init__(self, config_home: Path | None = None, env: Mapping[str, str] | None = None) -> None:
@@ -62,11 +61,7 @@ class LinuxAutostart(Autostart):
             configured = (os.environ if env is None else env).get("XDG_CONFIG_HOME", "")
             # the spec says to ignore a relative value
             config_home = Path(configured) if Path(configured).is_absolute() else Path.home() / ".config"
-        self.path = config_home / "autostart" / FILE_NAME
-
-    @property
-    def location(self) -> str:
-        return str(self.path)
+        super().__init__(config_home / "autostart" / FILE_NAME)
 
     def is_enabled(self) -> bool:
         parser = configparser.ConfigParser(interpolation=None, strict=False)
@@ -83,17 +78,4 @@ class LinuxAutostart(Autostart):
         return not hidden and not switched_off
 
     def enable(self, argv: Sequence[str]) -> None:
-        text = desktop_entry(argv, icon_reference())
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{FILE_NAME}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(self.path)
-        except OSError as err:
-            raise AutostartError(f"cannot write {self.path}: {err.strerror or err}") from err
-
-    def disable(self) -> None:
-        try:
-            self.path.unlink(missing_ok=True)
-        except OSError as err:
-            raise AutostartError(f"cannot remove {self.path}: {err.strerror or err}") from err
+        self._write(desktop_entry(argv, icon_reference()).encode("utf-8"))

@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from claude_tray.autostart.base import APP_ID, Autostart
-from claude_tray.errors import AutostartError
+from claude_tray.autostart.base import APP_ID, FileAutostart
 
 __all__ = ["MacAutostart", "launch_agent"]
 
@@ -29,15 +28,11 @@ def launch_agent(argv: Sequence[str]) -> dict[str, Any]:
     }
 
 
-class MacAutostart(Autostart):
+class MacAutostart(FileAutostart):
     """LaunchAgent plist; ``home`` defaults to the current home directory."""
 
     def __init__(self, home: Path | None = None) -> None:
-        self.path = (home or Path.home()) / "Library" / "LaunchAgents" / f"{APP_ID}.plist"
-
-    @property
-    def location(self) -> str:
-        return str(self.path)
+        super().__init__((home or Path.home()) / "Library" / "LaunchAgents" / f"{APP_ID}.plist")
 
     def is_enabled(self) -> bool:
         try:
@@ -49,17 +44,4 @@ class MacAutostart(Autostart):
         return isinstance(agent, dict) and agent.get("RunAtLoad") is True and not agent.get("Disabled")
 
     def enable(self, argv: Sequence[str]) -> None:
-        data = plistlib.dumps(launch_agent(argv), fmt=plistlib.FMT_XML)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(self.path)
-        except OSError as err:
-            raise AutostartError(f"cannot write {self.path}: {err.strerror or err}") from err
-
-    def disable(self) -> None:
-        try:
-            self.path.unlink(missing_ok=True)
-        except OSError as err:
-            raise AutostartError(f"cannot remove {self.path}: {err.strerror or err}") from err
+        self._write(plistlib.dumps(launch_agent(argv), fmt=plistlib.FMT_XML))
