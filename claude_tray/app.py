@@ -65,6 +65,7 @@ class Part:
     on_settings: Callable[[Settings], None] | None = None  # after a settings reload was applied
     walls: Callable[[], Mapping[str, Forecast]] | None = None  # account -> binding-wall forecast (menu)
     actions: Mapping[Action, Callable[[], None]] = field(default_factory=dict)  # menu actions it handles
+    labels: Callable[[], Mapping[Action, str]] | None = None  # current labels of the items it offers
 
 
 PartFactory = Callable[["App"], Part | None]  # None: not wanted with these settings
@@ -82,8 +83,20 @@ def _history(app: App) -> Part | None:
     return app_part(app)
 
 
+def _last_poll(app: App) -> Part | None:
+    from claude_tray.last_poll import app_part  # each account's last outcome, for `doctor`
+
+    return app_part(app)
+
+
+def _updates(app: App) -> Part | None:
+    from claude_tray.update_part import app_part  # opt-in "Check for updates"
+
+    return app_part(app)
+
+
 # One line per feature; see the module docstring.
-PART_FACTORIES: list[PartFactory] = [_live, _history]
+PART_FACTORIES: list[PartFactory] = [_live, _history, _last_poll, _updates]
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +302,7 @@ class App:
         statuses = self.poller.statuses()
         walls = {account: wall for p in self._parts if p.walls for account, wall in p.walls().items()}
         offered = {action for p in self._parts for action in p.actions}
+        labels = {action: text for p in self._parts if p.labels for action, text in p.labels().items()}
         view = build_view(
             statuses,
             self._settings,
@@ -298,6 +312,7 @@ class App:
             tz=self._tz,
             walls=walls,
             history=Action.SHOW_HISTORY in offered,
+            updates=labels.get(Action.CHECK_UPDATES),
         )
         if self._problem is None:
             return view

@@ -30,6 +30,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("statusline", "statusline"),
     ("accounts", "accounts"),
     ("update-check", "update_check"),
+    ("doctor", "doctor"),
 )
 
 

@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
     from claude_tray.commands.status import _settings  # the same --account selection as status
     from claude_tray.errors import ConfigError
     from claude_tray.fetch import build_fetchers
+    from claude_tray.last_poll import LastPollRecorder, default_path
     from claude_tray.log import setup_logging
     from claude_tray.poller.poller import Poller
 
@@ -77,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
     rng = random.Random()  # noqa: S311 - jitter, not secrets
     poller = Poller(build_fetchers(settings, clock), settings, clock=clock, rng=rng)
     poller.add_listener(printer)
+    poller.add_listener(LastPollRecorder(default_path(), clock.now))  # what `claude-tray doctor` reports
     live = _live(settings, clock, poller, printer, args.account)
     poller.add_listener(live.listener)
     _install_signals(stop, nudges)

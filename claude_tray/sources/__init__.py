@@ -130,14 +130,20 @@ class SourceReport:
     where: str
     available: bool
     reason: str  # why not, or what was found ("login found", "no Claude Code login at ...")
+    found: bool = False  # a credential was read (nothing was sent anywhere)
+    hint: str = ""  # how to fix it, when not found
 
 
 def describe_sources(
-    account: AccountSettings, clock: Clock, *, platform: str = sys.platform
+    account: AccountSettings,
+    clock: Clock,
+    *,
+    platform: str = sys.platform,
+    kinds: tuple[SourceKind, ...] = tuple(SourceKind),
 ) -> tuple[SourceReport, ...]:
-    """Every source kind for this account's settings, checked locally (nothing is sent)."""
+    """Each of ``kinds`` (default: all) for this account's settings, checked locally (nothing is sent)."""
     reports = []
-    for kind in SourceKind:
+    for kind in kinds:
         source = build_source(_as(account, kind), clock, platform=platform)
         reports.append(_report(kind, source))
     return tuple(reports)
@@ -151,10 +157,10 @@ def _report(kind: SourceKind, source: CredentialSource) -> SourceReport:
     try:
         source.check()
     except SourceUnavailable as err:
-        return SourceReport(kind, source.describe(), available=False, reason=err.reason)
+        return SourceReport(kind, source.describe(), available=False, reason=err.reason, hint=err.hint)
     try:
         credential = source.read()
     except CredentialError as err:
-        return SourceReport(kind, source.describe(), available=True, reason=err.message)
+        return SourceReport(kind, source.describe(), available=True, reason=err.message, hint=err.hint)
     expiry = f", expires {credential.expires_at:%Y-%m-%d %H:%M} UTC" if credential.expires_at else ""
-    return SourceReport(kind, source.describe(), available=True, reason=f"login found{expiry}")
+    return SourceReport(kind, source.describe(), available=True, reason=f"login found{expiry}", found=True)

@@ -25,7 +25,7 @@ from claude_tray.errors import CredentialAccessDenied, NoCredentialError, Source
 from claude_tray.model import SourceKind
 from claude_tray.sources.base import Credential, CredentialSource, digest
 
-__all__ = ["ENV_VAR", "SERVICE", "WebKeySource", "looks_like_session_key"]
+__all__ = ["ENV_VAR", "SERVICE", "WebKeySource", "keyring_backend_name", "looks_like_session_key"]
 
 SERVICE = "claude-tray"
 ENV_VAR = "CLAUDE_TRAY_SESSION_KEY"
@@ -37,6 +37,12 @@ T = TypeVar("T")
 def looks_like_session_key(value: str) -> bool:
     """claude.ai keys start with ``sk-ant-`` (sid01, sid02, ...); only the prefix is checked."""
     return value.startswith("sk-ant-") and len(value) > len("sk-ant-") and not any(c.isspace() for c in value)
+
+
+def keyring_backend_name() -> str | None:
+    """The keyring backend ``keyring`` selects here ("SecretService Keyring"); None when none works."""
+    backend = keyring.get_keyring()
+    return None if isinstance(backend, fail.Keyring) else str(backend.name)
 
 
 class WebKeySource(CredentialSource):

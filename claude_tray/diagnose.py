@@ -1,0 +1,299 @@
+"""``claude-tray doctor``'s report: a pure function from gathered facts to findings.
+
+The command (:mod:`claude_tray.commands.doctor`) gathers the facts (:class:`Probes`: Python,
+display, the pystray backend and why the others were not used, the StatusNotifierWatcher, the
+keyring backend, settings, autostart, each account's source, the last poll outcome); this module
+only judges them. Each :class:`Finding` is ``ok``, ``info``, ``warn`` or ``fail``; the report is
+healthy (exit 0) when nothing *needed* fails: a display with a tray backend and a tray host,
+valid settings, and a readable login for every account.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from claude_tray.last_poll import PollRecord
+from claude_tray.model import Health, SourceKind
+from claude_tray.report import format_age
+from claude_tray.sources import SourceReport
+
+__all__ = [
+    "AccountProbe",
+    "AutostartProbe",
+    "BackendProbe",
+    "Finding",
+    "Level",
+    "Probes",
+    "Report",
+    "SettingsProbe",
+    "diagnose",
+    "format_report",
+    "report_json",
+]
+
+NO_TRAY_HINT = "without a tray, `claude-tray status` and `claude-tray watch` work in a terminal"
+GI_HINT = (
+    "install PyGObject and the AppIndicator typelib from your distribution (packaging/linux/INSTALL.md) "
+    "and install claude-tray with pipx --system-site-packages"
+)
+HOST_HINT = (
+    "GNOME: enable the AppIndicator extension (gnome-shell-extension-appindicator); other desktops: "
+    "add a system tray / status notifier panel applet"
+)
+
+
+class Level(enum.Enum):
+    OK = "ok"
+    INFO = "info"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    topic: str  # "Python", "Tray backend", "Account default", ...
+    level: Level
+    text: str
+    hint: str = ""
+    account: str | None = None  # the account a finding is about
+
+
+@dataclass(frozen=True, slots=True)
+class BackendProbe:
+    """What :func:`claude_tray.tray.icon.load_backend` and ``tray_host`` found."""
+
+    candidates: tuple[str, ...]  # in the order they are tried ("appindicator", "gtk", "xorg")
+    chosen: str | None = None
+    why: str = ""
+    rejected: tuple[tuple[str, str], ...] = ()  # (backend, why it did not load)
+    host: str | None = None  # what shows the icon, None = nothing
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsProbe:
+    path: str
+    exists: bool
+    problems: tuple[str, ...] = ()  # "file:line: [key] what is wrong"
+
+
+@dataclass(frozen=True, slots=True)
+class AutostartProbe:
+    supported: bool
+    enabled: bool
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccountProbe:
+    name: str
+    source: str  # as configured: auto, cli, keychain, web, statusline
+    reports: tuple[SourceReport, ...]  # the kinds that source means here (auto on macOS: two)
+    last: PollRecord | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Probes:
+    version: str
+    python: str  # "3.11.2 (CPython, /usr/bin/python3)"
+    python_ok: bool
+    platform: str  # "Linux-6.1.0-x86_64-with-glibc2.36"
+    linux_desktop: bool  # Linux/BSD: D-Bus, SNI and XEmbed matter
+    display: bool
+    backend: BackendProbe | None  # None: not probed (no display)
+    session_bus: bool
+    sni_watcher: bool | None  # None: not applicable or not asked
+    keyring: str | None  # backend name, None = no usable keyring
+    session_key_env: bool  # CLAUDE_TRAY_SESSION_KEY is set (web accounts need no keyring)
+    settings: SettingsProbe
+    autostart: AutostartProbe
+    accounts: tuple[AccountProbe, ...]
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Everything needed is present: no finding failed."""
+        return all(f.level is not Level.FAIL for f in self.findings)
+
+
+def diagnose(probes: Probes) -> Report:
+    findings = [
+        Finding("claude-tray", Level.INFO, probes.version),
+        _python(probes),
+        Finding("Platform", Level.INFO, probes.platform),
+        *_tray(probes),
+        *_keyring(probes),
+        *_settings(probes.settings),
+        _autostart(probes.autostart),
+    ]
+    for account in probes.accounts:
+        findings += [_account(account), _last_poll(account, probes.now)]
+    return Report(tuple(findings))
+
+
+def _python(probes: Probes) -> Finding:
+    if probes.python_ok:
+        return Finding("Python", Level.OK, probes.python)
+    return Finding("Python", Level.FAIL, probes.python, "claude-tray needs Python 3.11 or newer")
+
+
+def _tray(probes: Probes) -> list[Finding]:
+    if probes.display:
+        findings = [Finding("Display", Level.OK, "present")]
+    else:
+        text = "none ($DISPLAY and $WAYLAND_DISPLAY are unset)"
+        findings = [Finding("Display", Level.FAIL, text, NO_TRAY_HINT)]
+    backend = probes.backend
+    if backend is not None:
+        findings += [_backend(backend, linux=probes.linux_desktop), *_other_backends(backend)]
+    if probes.linux_desktop:
+        findings.append(_sni(probes))
+    if backend is not None and backend.chosen is not None:
+        findings.append(_host(backend))
+    return findings
+
+
+def _backend(backend: BackendProbe, *, linux: bool) -> Finding:
+    if backend.chosen is None:
+        return Finding(
+            "Tray backend", Level.FAIL, "none loaded", GI_HINT if linux else "reinstall claude-tray"
+        )
+    text = f"{backend.chosen} ({backend.why})"
+    if backend.chosen == "xorg":
+        return Finding(
+            "Tray backend",
+            Level.WARN,
+            f"{text}: no menu; a left click refreshes, `kill <pid>` quits",
+            GI_HINT,
+        )
+    return Finding("Tray backend", Level.OK, text)
+
+
+def _other_backends(backend: BackendProbe) -> list[Finding]:
+    rejected = dict(backend.rejected)
+    findings = []
+    for name in backend.candidates:
+        if name == backend.chosen:
+            continue
+        if name in rejected:
+            findings.append(Finding(f"  {name}", Level.INFO, f"not used: {rejected[name]}"))
+        else:
+            findings.append(Finding(f"  {name}", Level.INFO, f"not tried: {backend.chosen} loaded first"))
+    return findings
+
+
+def _sni(probes: Probes) -> Finding:
+    topic = "StatusNotifierWatcher"
+    if not probes.session_bus:
+        return Finding(
+            topic,
+            Level.WARN,
+            "unknown: no D-Bus session bus",
+            "start claude-tray inside your desktop session",
+        )
+    if probes.sni_watcher:
+        return Finding(topic, Level.OK, "present on the session bus (the panel shows AppIndicator icons)")
+    return Finding(topic, Level.WARN, "absent: only an XEmbed tray can show the icon", HOST_HINT)
+
+
+def _host(backend: BackendProbe) -> Finding:
+    if backend.host is None:
+        return Finding("Tray host", Level.FAIL, f"nothing here shows {backend.chosen} icons", HOST_HINT)
+    return Finding("Tray host", Level.OK, backend.host)
+
+
+def _keyring(probes: Probes) -> list[Finding]:
+    needs = [a.name for a in probes.accounts if SourceKind.WEB in {r.kind for r in a.reports}]
+    if probes.keyring is not None:
+        return [Finding("Keyring", Level.OK, probes.keyring)]
+    if needs and not probes.session_key_env:
+        hint = "start your desktop's keyring (e.g. gnome-keyring), or set CLAUDE_TRAY_SESSION_KEY"
+        return [Finding("Keyring", Level.FAIL, f"none usable, needed by {', '.join(needs)}", hint)]
+    return [Finding("Keyring", Level.INFO, "none usable (only the web source needs one)")]
+
+
+def _settings(settings: SettingsProbe) -> list[Finding]:
+    if not settings.exists:
+        return [Finding("Settings", Level.OK, f"{settings.path} (not written yet: the defaults apply)")]
+    if not settings.problems:
+        return [Finding("Settings", Level.OK, f"{settings.path} (valid)")]
+    hint = "fix the file (`claude-tray config edit`); the tray runs on the last good settings meanwhile"
+    return [Finding("Settings", Level.FAIL, problem, hint) for problem in settings.problems]
+
+
+def _autostart(autostart: AutostartProbe) -> Finding:
+    if not autostart.supported:
+        return Finding("Autostart", Level.INFO, autostart.location)
+    if autostart.enabled:
+        return Finding("Autostart", Level.INFO, f"on ({autostart.location})")
+    return Finding("Autostart", Level.INFO, "off", "`claude-tray autostart on` starts the tray at login")
+
+
+def _account(account: AccountProbe) -> Finding:
+    topic = f"Account {account.name}"
+    name = account.name
+    found = [r for r in account.reports if r.found]
+    if found:
+        report = found[0]
+        text = f"{account.source} -> {report.kind.value}: {report.reason} ({report.where})"
+        return Finding(topic, Level.OK, text, account=name)
+    if not account.reports:
+        return Finding(topic, Level.FAIL, f"{account.source}: no source for this setting", account=name)
+    report = account.reports[-1]  # the last fallback's reason is what the person hits
+    state = "available" if report.available else "unavailable"
+    text = f"{account.source} -> {report.kind.value} {state}: {report.reason}"
+    return Finding(topic, Level.FAIL, text, report.hint, account=name)
+
+
+def _last_poll(account: AccountProbe, now: datetime) -> Finding:
+    topic, name, last = "  last poll", account.name, account.last
+    if last is None:
+        text = "unknown (no running tray or `watch` has recorded this account yet)"
+        return Finding(topic, Level.INFO, text, account=name)
+    when = f"recorded {format_age(last.recorded_at, now)}"
+    reading = f", last good reading {format_age(last.fetched_at, now)}" if last.fetched_at else ""
+    if last.health is Health.FRESH:
+        return Finding(topic, Level.OK, f"fresh ({when}{reading})", account=name)
+    message = f": {last.message}" if last.message else ""
+    text = f"{last.health.value}{message} ({when}{reading})"
+    return Finding(topic, Level.WARN, text, last.hint, account=name)
+
+
+_MARKS = {Level.OK: "ok", Level.INFO: "--", Level.WARN: "!!", Level.FAIL: "XX"}
+
+
+def format_report(report: Report) -> str:
+    """Aligned lines, ``ok``/``--``/``!!``/``XX`` marks, hints indented below, a verdict last."""
+    width = max(len(f.topic) for f in report.findings)
+    lines = []
+    for finding in report.findings:
+        lines.append(f"{_MARKS[finding.level]}  {finding.topic.ljust(width)}  {finding.text}")
+        if finding.hint:
+            lines.append(f"    {' ' * width}  -> {finding.hint}")
+    failed = sum(f.level is Level.FAIL for f in report.findings)
+    verdict = "everything needed is present" if report.ok else f"{failed} problem(s) to fix (marked XX)"
+    return "\n".join([*lines, "", verdict]) + "\n"
+
+
+def report_json(report: Report) -> dict[str, object]:
+    """The ``--json`` shape (keys may be added, never renamed)."""
+    return {
+        "version": 1,
+        "ok": report.ok,
+        "findings": [
+            {
+                "topic": f.topic.strip(),
+                "account": f.account,
+                "level": f.level.value,
+                "text": f.text,
+                "hint": f.hint,
+            }
+            for f in report.findings
+        ],
+    }
