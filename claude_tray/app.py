@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from claude_tray.fetch import AccountFetcher
     from claude_tray.forecast import Forecast
     from claude_tray.poller.poller import Poller
+    from claude_tray.transcripts import SessionContext
     from claude_tray.tray.icon import BackendChoice, Command, TrayIcon
 
 __all__ = ["PART_FACTORIES", "App", "AutostartControl", "Part", "PartFactory", "launch", "preflight"]
@@ -64,6 +65,7 @@ class Part:
     stop: Callable[[], None] | None = None  # must join any thread ``start`` started
     on_settings: Callable[[Settings], None] | None = None  # after a settings reload was applied
     walls: Callable[[], Mapping[str, Forecast]] | None = None  # account -> binding-wall forecast (menu)
+    sessions: Callable[[], Sequence[SessionContext]] | None = None  # active Claude Code sessions (menu)
     actions: Mapping[Action, Callable[[], None]] = field(default_factory=dict)  # menu actions it handles
     labels: Callable[[], Mapping[Action, str]] | None = None  # current labels of the items it offers
 
@@ -96,7 +98,13 @@ def _updates(app: App) -> Part | None:
 
 
 # One line per feature; see the module docstring.
-PART_FACTORIES: list[PartFactory] = [_live, _history, _last_poll, _updates]
+def _sessions(app: App) -> Part | None:
+    from claude_tray.sessions import app_part  # context window per Claude Code session
+
+    return app_part(app)
+
+
+PART_FACTORIES: list[PartFactory] = [_live, _history, _last_poll, _updates, _sessions]
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +309,7 @@ class App:
             autostart = _guarded(self._autostart.is_enabled, "reading the autostart state")
         statuses = self.poller.statuses()
         walls = {account: wall for p in self._parts if p.walls for account, wall in p.walls().items()}
+        sessions = [s for p in self._parts if p.sessions for s in p.sessions()]
         offered = {action for p in self._parts for action in p.actions}
         labels = {action: text for p in self._parts if p.labels for action, text in p.labels().items()}
         view = build_view(
@@ -311,6 +320,7 @@ class App:
             autostart=autostart,
             tz=self._tz,
             walls=walls,
+            sessions=sessions,
             history=Action.SHOW_HISTORY in offered,
             updates=labels.get(Action.CHECK_UPDATES),
         )

@@ -50,7 +50,9 @@ def run(args: argparse.Namespace) -> int:
     statuses = [_read(a, f, clock) for a, f in zip(settings.accounts, fetchers, strict=True)]
     walls = _walls(settings, statuses, clock)
     if args.json:
-        document = status_document(statuses, walls, clock.now())
+        from claude_tray.sessions import add_sessions  # context window per Claude Code session
+
+        document = add_sessions(status_document(statuses, walls, clock.now()), settings, clock.now())
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(format_text(statuses, clock.now(), walls=walls))
