@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shlex
 import stat
+import subprocess
 import sys
 import time
 import tomllib
@@ -335,3 +337,52 @@ def test_watcher_loads_only_when_the_signature_changes() -> None:
     results = [watcher.check() for _ in range(5)]
     assert [r is not None for r in results] == [True, False, False, True, False]
     assert len(loads) == 2
+
+
+# -- claude-tray config path|show|check|edit, as a person runs them -------------------------------
+
+
+def _config(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "claude_tray", "config", *args],
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_config_command_path_show_check(isolated_home: Path) -> None:
+    default = isolated_home / ".config" / "claude-tray" / "config.toml"
+    assert _config("path").stdout == f"{default}\n"
+    check = _config("check")
+    assert (check.returncode, check.stdout) == (0, f"{default}: OK (no file: defaults)\n")
+    assert not default.exists()  # checking writes nothing
+    ensure_settings_file(default)
+    set_value(default, "general.poll_interval", 600)
+    shown = _config("show")
+    assert shown.returncode == 0
+    effective = tomllib.loads(shown.stdout)
+    assert effective["general"]["poll_interval"] == 600
+    assert effective["notifications"]["thresholds"] == [80.0, 95.0]
+    default.write_text("[general]\npoll_interval = 'soon'\n")
+    for action in ("check", "show"):
+        bad = _config(action)
+        assert bad.returncode == 1
+        assert bad.stderr == f"{default}:2: [general.poll_interval] must be a number, got str 'soon'\n"
+
+
+def test_config_edit_runs_the_editor_then_checks(tmp_path: Path, isolated_home: Path) -> None:
+    config = isolated_home / ".config" / "claude-tray" / "config.toml"
+    script, log = _recording_editor(tmp_path)
+    edited = _config("edit", env={"EDITOR": shlex.quote(str(script)), "VISUAL": ""})  # shell words
+    assert edited.returncode == 0, edited.stderr
+    assert edited.stdout == f"{config}: OK\n"
+    assert log.read_text() == repr([str(config)]) + "\n"
+    assert config.read_text().startswith("# claude-tray settings")  # the commented default came first
+    breaker = tmp_path / "breaker"
+    breaker.write_text(f"#!{sys.executable}\nimport sys\nopen(sys.argv[-1], 'a').write('[oops\\n')\n")
+    breaker.chmod(0o755)
+    broken = _config("edit", env={"EDITOR": str(breaker), "VISUAL": ""})
+    assert broken.returncode == 1
+    assert broken.stderr.startswith(f"{config}:") and "not valid TOML" in broken.stderr
