@@ -518,3 +518,16 @@ def test_statusline_only_account_without_records_says_how_to_fix(tmp_path: Path)
     with pytest.raises(NoCredentialError) as info:
         StatuslineFetcher("cc", tmp_path / "c", RecordStore(tmp_path / "s")).fetch()
     assert "claude-tray statusline install" in info.value.hint
+
+
+def test_doctor_sees_whether_a_statusline_account_has_records(tmp_path: Path, clock: FakeClock) -> None:
+    from claude_tray.settings import AccountSettings
+    from claude_tray.sources import describe_sources
+
+    account = AccountSettings(name="cc", source="statusline", config_dir=str(tmp_path / "c"))
+    [before] = describe_sources(account, clock, kinds=(SourceKind.STATUSLINE,))
+    assert (before.available, before.found) == (True, False)
+    assert "claude-tray statusline install" in before.hint
+    RecordStore(default_root()).write(tmp_path / "c", parse_feed(payload()), clock.now())
+    [after] = describe_sources(account, clock, kinds=(SourceKind.STATUSLINE,))
+    assert after.found and str(tmp_path / "c") in after.where

@@ -45,12 +45,10 @@ def build_source(account: AccountSettings, clock: Clock, *, platform: str = sys.
         from claude_tray.sources.web_key import WebKeySource  # keyring is imported only for web accounts
 
         return WebKeySource(account.keyring_user or account.name)
-    if kind is SourceKind.STATUSLINE:
-        return UnsupportedSource(
-            SourceKind.STATUSLINE,
-            "the status-line source is not available in this version",
-            hint='use source = "cli" for this account',
-        )
+    if kind is SourceKind.STATUSLINE:  # no secret: the numbers Claude Code's status line recorded
+        from claude_tray.sources.statusline import StatuslineRecordSource
+
+        return StatuslineRecordSource(claude_config_dir(account.config_dir or None))
     from claude_tray.sources.cli_file import CliFileSource
 
     cli = CliFileSource(claude_config_dir(account.config_dir or None), clock)

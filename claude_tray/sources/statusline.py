@@ -16,19 +16,27 @@ from __future__ import annotations
 from collections.abc import Hashable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from claude_tray.clock import Clock
 from claude_tray.errors import NoCredentialError
 from claude_tray.model import SourceKind, UsageSnapshot
 from claude_tray.paths import claude_config_dir
 from claude_tray.settings import AccountSettings
+from claude_tray.sources.base import Credential, CredentialSource
 from claude_tray.statusline import RecordStore, StatuslineRecord, default_root, record_snapshot
 
 if TYPE_CHECKING:
     from claude_tray.fetch import AccountFetcher
 
-__all__ = ["DEFAULT_MAX_AGE", "PreferStatusline", "StatuslineFetcher", "is_fresh", "statusline_aware"]
+__all__ = [
+    "DEFAULT_MAX_AGE",
+    "PreferStatusline",
+    "StatuslineFetcher",
+    "StatuslineRecordSource",
+    "is_fresh",
+    "statusline_aware",
+]
 
 DEFAULT_MAX_AGE = timedelta(minutes=5)
 _CLOCK_SKEW = timedelta(seconds=60)  # a record "from the future" by less than this is fine
@@ -43,6 +51,35 @@ def is_fresh(
     if age > max_age or age < -_CLOCK_SKEW:
         return False
     return newer_than is None or record.written_at > newer_than
+
+
+class StatuslineRecordSource(CredentialSource):
+    """What ``doctor`` checks for a ``source = "statusline"`` account: is there a record yet?
+
+    The status line needs no secret, so the Credential it returns is empty; it only says that
+    ``claude-tray statusline`` has recorded numbers for this config dir.
+    """
+
+    kind: ClassVar[SourceKind] = SourceKind.STATUSLINE
+
+    def __init__(self, config_dir: Path, store: RecordStore | None = None) -> None:
+        self._config_dir = config_dir
+        self._store = store or RecordStore(default_root())
+
+    def check(self) -> None:
+        """Works on every OS: it is a file claude-tray itself writes."""
+
+    def read(self) -> Credential:
+        record = self._store.read(self._config_dir)
+        if record is None:
+            raise NoCredentialError(f"no status-line reading for {self._config_dir} yet", hint=INSTALL_HINT)
+        return Credential(SourceKind.STATUSLINE, secret="")
+
+    def fingerprint(self) -> Hashable:
+        return self._store.signature(self._config_dir)
+
+    def describe(self) -> str:
+        return f"status-line records for {self._config_dir} in {self._store.path_for(self._config_dir)}"
 
 
 class StatuslineFetcher:
