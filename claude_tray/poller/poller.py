@@ -21,7 +21,7 @@ import random
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from claude_tray.clock import Clock
 from claude_tray.fetch import AccountFetcher
@@ -62,6 +62,8 @@ class Poller:
         self._fetchers: dict[str, AccountFetcher] = {}
         self._states: dict[str, AccountState] = {}
         self._published: dict[str, AccountStatus] = {}
+        # account -> (inputs, valid from, valid until, status): see _status
+        self._status_cache: dict[str, tuple[tuple[object, ...], datetime, datetime, AccountStatus]] = {}
         self._listeners: list[Listener] = []
         self._results: queue.SimpleQueue[JobResult] = queue.SimpleQueue()
         self._runner = JobRunner()
@@ -139,6 +141,7 @@ class Poller:
             for name in [n for n in self._states if n not in keep]:
                 del self._states[name], self._fetchers[name]
                 self._published.pop(name, None)
+                self._status_cache.pop(name, None)
             self._install(fetchers)
             if self._policy.interval < old.interval:
                 self._shorten(mono, wall)
@@ -285,7 +288,9 @@ class Poller:
         for state in self._states.values():
             if not state.in_flight:
                 times += [t - mono for t in (state.due, state.next_check) if t is not None]
-            times += [(t - wall).total_seconds() for t in self._display_events(state, wall)]
+            cached = self._status_cache.get(state.name)  # filled by _changes this cycle
+            if cached is not None and cached[2] != _END_OF_TIME:
+                times.append((cached[2] - wall).total_seconds())
         return max(0.0, min(times)) if times else None
 
     def _display_events(self, state: AccountState, wall: datetime) -> list[datetime]:
@@ -301,11 +306,20 @@ class Poller:
         return events
 
     def _status(self, state: AccountState, wall: datetime) -> AccountStatus:
+        """``status_of``, reused while nothing it depends on has changed (most cycles)."""
+        fetcher = self._fetchers.get(state.name)
+        key: tuple[object, ...] = (state.health, state.outcome, state.last_good, state.next_at)
+        key += (state.since, state.due is None, self._policy, fetcher)
+        cached = self._status_cache.get(state.name)
+        if cached is not None and cached[0] == key and cached[1] <= wall < cached[2]:
+            return cached[3]
         status = status_of(state, wall, self._policy)
         # concrete fetchers say their source before the first reading (not part of the protocol)
-        source = getattr(self._fetchers.get(state.name), "source_kind", None)
+        source = getattr(fetcher, "source_kind", None)
         if status.source is None and isinstance(source, SourceKind):
             status = dataclasses.replace(status, source=source)
+        until = min(self._display_events(state, wall), default=_END_OF_TIME)
+        self._status_cache[state.name] = (key, wall, until, status)
         return status
 
     def _changes(self) -> list[StatusChange]:
@@ -334,6 +348,7 @@ class Poller:
 
 
 _REFRESHING = "Refreshing…"
+_END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 
 
 def _log_transition(before: AccountState, after: AccountState) -> None:

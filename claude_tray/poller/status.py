@@ -10,6 +10,7 @@ absolute time, so a status only changes when something happens, not every minute
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from claude_tray.model import AccountStatus, Health
@@ -24,8 +25,13 @@ _STALE = "Data is old"
 
 
 def clock_text(at: datetime) -> str:
-    """A wall-clock instant as local "HH:MM" (what people read on their panel clock)."""
-    return at.astimezone().strftime("%H:%M")
+    """A wall-clock instant as local "HH:MM" (what people read on their panel clock).
+
+    Through ``time.localtime``: ``datetime.astimezone()`` without a zone keeps a little memory
+    per call in CPython 3.11 (measured by the soak test), and this runs on every status change.
+    """
+    local = time.localtime(at.timestamp())
+    return f"{local.tm_hour:02d}:{local.tm_min:02d}"
 
 
 def derived_health(state: AccountState, wall: datetime, policy: PollPolicy) -> Health:

@@ -7,7 +7,7 @@ data path here; the real data path is exercised end to end in test_watch_scenari
 from __future__ import annotations
 
 import itertools
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -27,7 +27,9 @@ class Reading:
     resets_in: float | None = 3 * 3600.0  # seconds until the 5-hour window resets
 
 
-Step = Reading | ClaudeTrayError
+# a reading, an error to raise, or a factory making a new error per fetch (so no traceback
+# outlives its fetch: the soak test measures memory)
+Step = Reading | ClaudeTrayError | Callable[[], ClaudeTrayError]
 
 
 class ScriptedFetcher:
@@ -64,6 +66,8 @@ class ScriptedFetcher:
     def fetch(self) -> UsageSnapshot:
         step = next(self._steps, self._last)
         self.calls += 1
+        if not isinstance(step, Reading | ClaudeTrayError):
+            step = step()
         if isinstance(step, ClaudeTrayError):
             if outcome_of(step).sent_request:
                 self._count_request()
