@@ -150,3 +150,18 @@ def test_waybar_lines(server: LoopbackServer, watch_env: dict[str, str]) -> None
     assert isinstance(fresh["percentage"], int)
     assert "Rate limited" in limited["tooltip"]
     assert limited["text"].startswith(fresh["text"])
+
+
+def test_sigusr1_refreshes_before_the_interval(
+    server: LoopbackServer, watch_env: dict[str, str], tmp_path: Path
+) -> None:
+    slow = tmp_path / "slow.toml"
+    slow.write_text("[general]\npoll_interval = 60\n", encoding="utf-8")
+    server.script(USAGE, Reply(200, body=OK_BODY))
+    env = {**watch_env, "CLAUDE_TRAY_CONFIG": str(slow), "CLAUDE_TRAY_API_BASE": server.url}
+    with WatchProcess("--format", "json", env=env) as w:
+        w.next_doc(health("fresh"))
+        assert w.proc is not None
+        w.proc.send_signal(signal.SIGUSR1)
+        assert server.wait_for_count(2, USAGE, timeout=5.0), "the refresh did not wait 60 s"
+        assert w.stop() == 0
