@@ -32,7 +32,7 @@ class DBusNotifier:
     """One session-bus connection, opened on first use and re-opened after a failure."""
 
     def __init__(
-        self, connect: Callable[[], Any] = _session_bus, icon: str | None = None, timeout: float = 5.0
+        self, connect: Callable[[], Any] = _session_bus, icon: str | None = None, timeout: float = 3.0
     ) -> None:
         self._connect = connect
         self._icon = icon_reference() if icon is None else icon
