@@ -199,7 +199,11 @@ def _sni(probes: Probes) -> Finding:
         )
     if probes.sni_watcher:
         return Finding(topic, Level.OK, "present on the session bus (the panel shows AppIndicator icons)")
-    return Finding(topic, Level.WARN, "absent: only an XEmbed tray can show the icon", HOST_HINT)
+    host_missing = (
+        probes.backend is not None and probes.backend.chosen is not None and probes.backend.host is None
+    )
+    hint = "" if host_missing else HOST_HINT  # said once, on the failing "Tray host" line
+    return Finding(topic, Level.WARN, "absent: only an XEmbed tray can show the icon", hint)
 
 
 def _host(backend: BackendProbe) -> Finding:
@@ -277,7 +281,8 @@ def format_report(report: Report) -> str:
         if finding.hint:
             lines.append(f"    {' ' * width}  -> {finding.hint}")
     failed = sum(f.level is Level.FAIL for f in report.findings)
-    verdict = "everything needed is present" if report.ok else f"{failed} problem(s) to fix (marked XX)"
+    problems = "1 problem" if failed == 1 else f"{failed} problems"
+    verdict = "everything needed is present" if report.ok else f"{problems} to fix (marked XX)"
     return "\n".join([*lines, "", verdict]) + "\n"
 
 

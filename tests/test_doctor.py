@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from claude_tray.diagnose import (
+    HOST_HINT,
     AccountProbe,
     AutostartProbe,
     BackendProbe,
@@ -147,6 +148,9 @@ def test_no_tray_host_is_fatal_and_points_at_the_gnome_extension() -> None:
     assert level is Level.FAIL
     assert text == "nothing here shows appindicator icons"
     assert "AppIndicator extension" in hint
+    assert finding(probes, "StatusNotifierWatcher")[2] == "", "the fix is said once, on the failing line"
+    with_xembed = replace(probes, backend=replace(probes.backend, host="XEmbed system tray"))  # type: ignore[type-var]
+    assert finding(with_xembed, "StatusNotifierWatcher")[2] == HOST_HINT
 
 
 def test_a_web_account_needs_a_keyring_unless_the_key_is_in_the_environment() -> None:
@@ -210,7 +214,7 @@ def test_text_and_json_forms() -> None:
     text = format_report(diagnose(probes))
     assert "XX  Display" in text
     assert "-> without a tray, `claude-tray status` and `claude-tray watch` work in a terminal" in text
-    assert text.endswith("1 problem(s) to fix (marked XX)\n")
+    assert text.endswith("1 problem to fix (marked XX)\n")
     assert format_report(diagnose(healthy())).endswith("everything needed is present\n")
     document = report_json(diagnose(probes))
     assert document["ok"] is False
@@ -302,7 +306,7 @@ def test_doctor_without_display_or_login_says_what_to_fix(
     assert any(line.startswith("!!  StatusNotifierWatcher  unknown: no D-Bus session bus") for line in lines)
     assert f"no Claude Code login at {isolated_home}/.claude/.credentials.json" in done.stdout
     assert "not written yet: the defaults apply" in done.stdout
-    assert "2 problem(s) to fix" in done.stdout
+    assert "2 problems to fix" in done.stdout
     assert done.stderr == ""
 
 
