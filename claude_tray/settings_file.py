@@ -49,7 +49,11 @@ def problem_lines(error: ConfigError) -> tuple[str, ...]:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` so a reader sees the old or the new file, never half of one (mode 0600)."""
+    """Write ``text`` so a reader sees the old or the new file, never half of one (mode 0600).
+
+    A symlinked file (dotfiles) is written through the link: the link itself stays.
+    """
+    path = path.resolve() if path.is_symlink() else path
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -121,6 +121,17 @@ def test_set_value_changes_one_value_and_keeps_the_trailing_comment(config: Path
     assert stat.S_IMODE(config.stat().st_mode) == 0o600
 
 
+def test_edits_go_through_a_symlinked_file_and_keep_the_link(config: Path, tmp_path: Path) -> None:
+    dotfiles = tmp_path / "dotfiles" / "claude-tray.toml"
+    dotfiles.parent.mkdir()
+    dotfiles.write_text(PERSONAL)
+    config.parent.mkdir()
+    config.symlink_to(dotfiles)
+    set_value(config, "general.poll_interval", 120)
+    assert config.is_symlink()
+    assert "poll_interval = 120  # ten minutes, please" in dotfiles.read_text()
+
+
 def test_set_value_on_a_multiline_list_keeps_its_inner_comments(config: Path) -> None:
     config.parent.mkdir()
     config.write_text(PERSONAL)
