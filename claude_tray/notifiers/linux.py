@@ -42,40 +42,26 @@ class DBusNotifier:
         self._lock = threading.Lock()
 
     def send(self, notice: Notice) -> None:
-        from jeepney import DBusAddress, DBusErrorResponse, new_method_call
-        from jeepney.wrappers import unwrap_msg
-
-        address = DBusAddress(
-            "/org/freedesktop/Notifications",
-            bus_name="org.freedesktop.Notifications",
-            interface="org.freedesktop.Notifications",
-        )
         group = (notice.account, notice.window)
         with self._lock:
             replaces = self._ids.get(group, 0) if notice.kind in _REPLACEABLE else 0
-            hints = {"urgency": ("y", int(notice.urgency)), "desktop-entry": ("s", APP_NAME)}
-            body: tuple[object, ...] = (
-                APP_NAME,
-                replaces,
-                self._icon,
-                notice.title,
-                notice.body,
-                [],
-                hints,
-                -1,
-            )
-            message = new_method_call(address, "Notify", "susssasa{sv}i", body)
-            try:
-                if self._connection is None:
-                    self._connection = self._connect()
-                reply = unwrap_msg(self._connection.send_and_get_reply(message, timeout=self._timeout))
-            except DBusErrorResponse as err:
-                raise NotifyError(f"the notification server refused: {err.name}") from err
-            except (OSError, KeyError, TimeoutError, ValueError) as err:
-                self._drop()
-                raise NotifyError(f"no notification service on the session bus ({err!r})") from err
+            reply = self._call(_notify_message(notice, replaces, self._icon))
             if notice.kind in _REPLACEABLE:
                 self._ids[group] = int(reply[0])
+
+    def _call(self, message: Any) -> Any:
+        from jeepney import DBusErrorResponse
+        from jeepney.wrappers import unwrap_msg
+
+        try:
+            if self._connection is None:
+                self._connection = self._connect()
+            return unwrap_msg(self._connection.send_and_get_reply(message, timeout=self._timeout))
+        except DBusErrorResponse as err:
+            raise NotifyError(f"the notification server refused: {err.name}") from err
+        except (OSError, KeyError, TimeoutError, ValueError) as err:
+            self._drop()  # a dead bus connection is re-opened on the next notice
+            raise NotifyError(f"no notification service on the session bus ({err!r})") from err
 
     def close(self) -> None:
         with self._lock:
@@ -85,3 +71,17 @@ class DBusNotifier:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+
+def _notify_message(notice: Notice, replaces: int, icon: str) -> Any:
+    """The ``Notify(susssasa{sv}i)`` call: app name, replaces id, icon, summary, body, actions, hints, timeout."""
+    from jeepney import DBusAddress, new_method_call
+
+    address = DBusAddress(
+        "/org/freedesktop/Notifications",
+        bus_name="org.freedesktop.Notifications",
+        interface="org.freedesktop.Notifications",
+    )
+    hints = {"urgency": ("y", int(notice.urgency)), "desktop-entry": ("s", APP_NAME)}
+    body: tuple[object, ...] = (APP_NAME, replaces, icon, notice.title, notice.body, [], hints, -1)
+    return new_method_call(address, "Notify", "susssasa{sv}i", body)
