@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -330,3 +331,20 @@ def test_default_notifier_by_platform() -> None:
     assert isinstance(default_notifier("win32"), LogNotifier)  # no tray: log only
     assert isinstance(default_notifier("win32", tray_notify=lambda m, t: None), TrayBalloonNotifier)
     assert isinstance(default_notifier("sunos5"), LogNotifier)
+
+
+def test_dbus_notifier_without_a_session_bus_raises_notify_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claude_tray.notifiers.linux import DBusNotifier
+
+    notice = Notice(NoticeKind.THRESHOLD, "5-hour limit at 85%", "Passed 80%.")
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path}/no-such-bus")
+    notifier = DBusNotifier()
+    for _ in range(2):  # and again: a failed connection is not kept
+        with pytest.raises(NotifyError, match="no notification service"):
+            notifier.send(notice)
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS")
+    with pytest.raises(NotifyError):
+        notifier.send(notice)
+    notifier.close()
