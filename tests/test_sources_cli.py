@@ -197,13 +197,6 @@ def test_chain_falls_back_to_the_file_when_the_keychain_is_unavailable(
     assert (credential.secret, credential.kind) == ("sk-ant-oat01-FILE", SourceKind.CLI)
 
 
-def test_statusline_is_reported_as_not_available_yet(clock: FakeClock) -> None:
-    source = build_source(AccountSettings(source="statusline"), clock)
-    with pytest.raises(NoCredentialError) as info:
-        source.read()
-    assert info.value.hint
-
-
 def test_describe_sources_for_doctor(
     isolated_home: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -218,6 +211,5 @@ def test_describe_sources_for_doctor(
     assert (
         not reports[SourceKind.KEYCHAIN].available and "only on macOS" in reports[SourceKind.KEYCHAIN].reason
     )
-    assert not reports[SourceKind.STATUSLINE].available
     assert reports[SourceKind.WEB].available and "CLAUDE_TRAY_SESSION_KEY" in reports[SourceKind.WEB].where
     assert all("-DOC" not in f"{r}" for r in reports.values())

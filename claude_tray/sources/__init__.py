@@ -24,7 +24,6 @@ from claude_tray.sources.base import Credential, CredentialSource
 __all__ = [
     "ChainSource",
     "SourceReport",
-    "UnsupportedSource",
     "build_source",
     "describe_sources",
     "resolve_kind",
@@ -95,29 +94,6 @@ class ChainSource(CredentialSource):
 
     def describe(self) -> str:
         return ", then ".join(source.describe() for source in self._sources)
-
-
-class UnsupportedSource(CredentialSource):
-    """A source this build cannot read: says why instead of being None."""
-
-    kind: ClassVar[SourceKind] = SourceKind.STATUSLINE
-
-    def __init__(self, kind: SourceKind, reason: str, *, hint: str = "") -> None:
-        self._kind = kind
-        self._reason = reason
-        self._hint = hint
-
-    def check(self) -> None:
-        raise SourceUnavailable(self._reason)
-
-    def read(self) -> Credential:
-        raise NoCredentialError(self._reason, hint=self._hint)
-
-    def fingerprint(self) -> Hashable:
-        return ("unsupported", self._kind.value)
-
-    def describe(self) -> str:
-        return self._reason
 
 
 @dataclass(frozen=True, slots=True)
