@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,12 @@ import pytest
 
 from tests.support.clock import FakeClock
 from tests.support.http import LoopbackServer
+
+# The developer's own desktop session, if pytest was started inside one. Tests must never reach
+# it (real notifications, a real keyring, a real tray); the desktop fixtures start private ones.
+_OUTER_SESSION = {
+    name: os.environ.get(name) for name in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY")
+}
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +33,9 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(home / "run"))
     monkeypatch.setenv("NO_AT_BRIDGE", "1")
+    for name, outer in _OUTER_SESSION.items():
+        if outer is not None and os.environ.get(name) == outer:
+            monkeypatch.delenv(name)
     for var in (
         "CLAUDE_CONFIG_DIR",
         "CLAUDE_TRAY_CONFIG_DIR",
