@@ -67,8 +67,12 @@ class WatchProcess:
         assert self.proc.stdout is not None
         assert self.proc.stderr is not None
         self._readers = [
-            threading.Thread(target=self._pump, args=(self.proc.stdout, self.lines.put), name="test-watch-out"),
-            threading.Thread(target=self._pump, args=(self.proc.stderr, self.stderr.append), name="test-watch-err"),
+            threading.Thread(
+                target=self._pump, args=(self.proc.stdout, self.lines.put), name="test-watch-out"
+            ),
+            threading.Thread(
+                target=self._pump, args=(self.proc.stderr, self.stderr.append), name="test-watch-err"
+            ),
         ]
         for reader in self._readers:
             reader.start()
