@@ -90,7 +90,10 @@ def app_part(app: App) -> Part:
         from claude_tray.api.client import UsageClient  # requests only once someone asks
 
         network = app.settings.network
-        client = UsageClient(network.api_base, network.web_base, network.user_agent, network.timeout)
+        # short: Quit waits for a check in flight
+        client = UsageClient(
+            network.api_base, network.web_base, network.user_agent, min(network.timeout, 10.0)
+        )
         try:
             return check_for_update(client)
         finally:
