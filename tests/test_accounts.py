@@ -20,6 +20,7 @@ from claude_tray.settings import AccountSettings, load_settings, parse_settings
 from claude_tray.sources import build_source
 from claude_tray.sources.statusline import statusline_aware
 from claude_tray.statusline import RecordStore, default_root, parse_feed
+from tests.support.claude_code import write_login
 from tests.support.clock import FakeClock
 from tests.support.fixtures import fixture_bytes
 from tests.support.http import LoopbackServer, Reply
@@ -33,14 +34,6 @@ REAL_USAGE = "api/usage/deuxdoom__usage-monitor-for-claude__docs_api-reference.m
 EXPIRED_401 = "api/errors/paperclipai__paperclip__issue-139__api_401_oauth_token_expired.json"
 TOKEN_HOME = "sk-ant-oat01-ACCOUNTS-HOME-token"
 TOKEN_WORK = "sk-ant-oat01-ACCOUNTS-WORK-token"
-
-
-def login(config: Path, token: str) -> Path:
-    """A Claude Code credentials file in the documented shape (api-facts §9.1)."""
-    config.mkdir(parents=True, exist_ok=True)
-    oauth = {"accessToken": token, "expiresAt": 4102444800000, "scopes": ["user:inference", "user:profile"]}
-    (config / ".credentials.json").write_text(json.dumps({"claudeAiOauth": oauth}))
-    return config
 
 
 @pytest.fixture
@@ -70,7 +63,7 @@ def test_add_names_the_account_by_its_profile_email(
     plan: str | None,
 ) -> None:
     api.script(PROFILE, Reply(200, body=fixture_bytes(fixture)))
-    work = login(isolated_home / ".claude-work", TOKEN_WORK)
+    work = write_login(isolated_home / ".claude-work", TOKEN_WORK)
     code, out, _ = cli(capsys, "accounts", "add", "--source", "cli", "--config-dir", str(work))
     assert code == 0
     assert f"added account {email!r}" in out and (plan is None or plan in out)
@@ -86,7 +79,7 @@ def test_add_with_a_name_and_refusing_a_duplicate(
     api: LoopbackServer, isolated_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     api.script(PROFILE, Reply(200, body=fixture_bytes(MINIMAL_PROFILE)))
-    work = login(isolated_home / ".claude-work", TOKEN_WORK)
+    work = write_login(isolated_home / ".claude-work", TOKEN_WORK)
     assert cli(capsys, "accounts", "add", "--config-dir", str(work), "--name", "work")[0] == 0
     before = settings_file().read_text()
     code, _, err = cli(capsys, "accounts", "add", "--config-dir", str(work), "--name", "work")
@@ -99,7 +92,7 @@ def test_add_for_the_default_dir_does_not_duplicate_the_default(
     api: LoopbackServer, isolated_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     api.script(PROFILE, Reply(200, body=fixture_bytes(REAL_PROFILE)))
-    login(isolated_home / ".claude", TOKEN_HOME)
+    write_login(isolated_home / ".claude", TOKEN_HOME)
     assert cli(capsys, "accounts", "add", "--config-dir", str(isolated_home / ".claude"))[0] == 0
     assert [a.name for a in load_settings(settings_file()).accounts] == ["max@clau.de"]
 
@@ -108,7 +101,7 @@ def test_add_fails_cleanly_when_the_login_is_rejected_or_missing(
     api: LoopbackServer, isolated_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     api.script(PROFILE, Reply(401, body=fixture_bytes(EXPIRED_401)))
-    work = login(isolated_home / ".claude-work", TOKEN_WORK)
+    work = write_login(isolated_home / ".claude-work", TOKEN_WORK)
     code, _, err = cli(capsys, "accounts", "add", "--config-dir", str(work))
     assert code == 1 and "open Claude Code once" in err
     code, _, err = cli(capsys, "accounts", "add", "--config-dir", str(isolated_home / ".claude-none"))
@@ -137,9 +130,9 @@ def test_add_a_statusline_account_sends_nothing(
 def test_list_marks_the_login_claude_code_uses_and_remove(
     api: LoopbackServer, isolated_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    login(isolated_home / ".claude", TOKEN_HOME)
-    work = login(isolated_home / ".claude-work", TOKEN_WORK)
-    mirror = login(isolated_home / ".claude-mirror", TOKEN_HOME)  # the same login, copied
+    write_login(isolated_home / ".claude", TOKEN_HOME)
+    work = write_login(isolated_home / ".claude-work", TOKEN_WORK)
+    mirror = write_login(isolated_home / ".claude-mirror", TOKEN_HOME)  # the same login, copied
     settings_file().parent.mkdir(parents=True, exist_ok=True)
     settings_file().write_text(
         '[[accounts]]\nname = "home"\n\n'
@@ -173,9 +166,9 @@ def test_accounts_in_different_states_at_once(
     server: LoopbackServer, clock: FakeClock, isolated_home: Path
 ) -> None:
     """One login fresh over the API, one rejected (401), one fed by the status line: one poller, one server."""
-    home = login(isolated_home / ".claude", TOKEN_HOME)
-    work = login(isolated_home / ".claude-work", TOKEN_WORK)
-    busy = login(isolated_home / ".claude-busy", "sk-ant-oat01-ACCOUNTS-BUSY-token")
+    home = write_login(isolated_home / ".claude", TOKEN_HOME)
+    work = write_login(isolated_home / ".claude-work", TOKEN_WORK)
+    busy = write_login(isolated_home / ".claude-busy", "sk-ant-oat01-ACCOUNTS-BUSY-token")
     RecordStore(default_root()).write(
         busy, parse_feed(b'{"rate_limits": {"five_hour": {"used_percentage": 64}}}'), clock.now()
     )

@@ -27,6 +27,7 @@ from claude_tray.statusline import (
     record_snapshot,
     status_text,
 )
+from tests.support.claude_code import write_login
 from tests.support.clock import FakeClock
 from tests.support.fixtures import fixture_bytes, fixture_json
 from tests.support.http import LoopbackServer, Reply
@@ -430,13 +431,11 @@ def test_statusline_and_transcript_reading_never_write_under_claude_dir(isolated
 TOKEN = "sk-ant-oat01-STATUSLINE-TEST-TOKEN"
 USAGE = "/api/oauth/usage"
 REAL_USAGE = "api/usage/deuxdoom__usage-monitor-for-claude__docs_api-reference.md_oauth_usage_REAL_captured_2026-03.json"
+EXPIRED_401 = "api/errors/paperclipai__paperclip__issue-139__api_401_oauth_token_expired.json"
 
 
-def login(config: Path, token: str = TOKEN) -> None:
-    """A Claude Code credentials file in the documented shape (api-facts §9.1)."""
-    config.mkdir(parents=True, exist_ok=True)
-    oauth = {"accessToken": token, "expiresAt": 4102444800000, "scopes": ["user:inference", "user:profile"]}
-    (config / ".credentials.json").write_text(json.dumps({"claudeAiOauth": oauth}))
+def account_toml(name: str, source: str, config: Path) -> str:
+    return f'\n[[accounts]]\nname = "{name}"\nsource = "{source}"\nconfig_dir = "{config}"\n'
 
 
 def fetchers_for(server_url: str, clock: FakeClock, *accounts: str) -> tuple[AccountFetcher, ...]:
@@ -444,17 +443,19 @@ def fetchers_for(server_url: str, clock: FakeClock, *accounts: str) -> tuple[Acc
     return build_fetchers(parse_settings(text), clock)
 
 
-def account_toml(name: str, source: str, config: Path) -> str:
-    return f'\n[[accounts]]\nname = "{name}"\nsource = "{source}"\nconfig_dir = "{config}"\n'
+def logged_in_account(server: LoopbackServer, clock: FakeClock, config: Path, reply: Reply) -> AccountFetcher:
+    """A Claude Code login in ``config`` as the one account, the usage endpoint answering ``reply``."""
+    server.script(USAGE, reply)
+    write_login(config, TOKEN)
+    [fetcher] = fetchers_for(server.url, clock, account_toml("me", "cli", config))
+    return fetcher
 
 
 def test_a_fresh_record_defers_the_oauth_poll_until_claude_code_is_idle(
     server: LoopbackServer, clock: FakeClock, tmp_path: Path
 ) -> None:
-    server.script(USAGE, Reply(200, body=fixture_bytes(REAL_USAGE)))
     config = tmp_path / "claude"
-    login(config)
-    [fetcher] = fetchers_for(server.url, clock, account_toml("me", "cli", config))
+    fetcher = logged_in_account(server, clock, config, Reply(200, body=fixture_bytes(REAL_USAGE)))
     store = RecordStore(default_root())
     assert fetcher.fetch().source is SourceKind.CLI and server.count(USAGE) == 1  # no record yet
     clock.advance(30)
@@ -474,10 +475,8 @@ def test_a_fresh_record_defers_the_oauth_poll_until_claude_code_is_idle(
 def test_a_record_older_than_the_last_api_reading_is_not_used(
     server: LoopbackServer, clock: FakeClock, tmp_path: Path
 ) -> None:
-    server.script(USAGE, Reply(200, body=fixture_bytes(REAL_USAGE)))
     config = tmp_path / "claude"
-    login(config)
-    [fetcher] = fetchers_for(server.url, clock, account_toml("me", "cli", config))
+    fetcher = logged_in_account(server, clock, config, Reply(200, body=fixture_bytes(REAL_USAGE)))
     fetcher.fetch()
     RecordStore(default_root()).write(config, parse_feed(payload()), clock.now() - timedelta(seconds=10))
     assert fetcher.fetch().source is SourceKind.CLI and server.count(USAGE) == 2
@@ -486,10 +485,8 @@ def test_a_record_older_than_the_last_api_reading_is_not_used(
 def test_a_new_record_changes_the_fingerprint_so_a_stopped_account_resumes(
     server: LoopbackServer, clock: FakeClock, tmp_path: Path
 ) -> None:
-    server.script(USAGE, Reply(401, body=b'{"error": {"message": "OAuth token has expired"}}'))
     config = tmp_path / "claude"
-    login(config)
-    [fetcher] = fetchers_for(server.url, clock, account_toml("me", "cli", config))
+    fetcher = logged_in_account(server, clock, config, Reply(401, body=fixture_bytes(EXPIRED_401)))
     with pytest.raises(AuthError):
         fetcher.fetch()
     before = fetcher.fingerprint()
