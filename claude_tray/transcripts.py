@@ -19,12 +19,8 @@ towards the parent's fill), so they are stat()ed, never parsed.
 
 >>> context_limit("claude-opus-4-6", 90_000)
 1000000
->>> context_limit("claude-sonnet-4-5-20250929", 90_000)
-200000
 >>> context_limit("claude-sonnet-4-5-20250929", 250_000)  # observed fill proves a 1M window
 1000000
->>> model_family("claude-haiku-4-5-20251001")
-'Haiku'
 """
 
 from __future__ import annotations
@@ -275,7 +271,7 @@ def _consumed_end(fh: IO[bytes], size: int) -> int:
 
 def _discover(projects: Path) -> Iterator[tuple[Path, str, str, bool]]:
     """(path, session id, project dir name, is_subagent) for every transcript file."""
-    for project in _subdirs(projects):
+    for project in (Path(e.path) for e in _entries(projects) if e.is_dir()):
         for entry in _entries(project):
             if entry.name.endswith(".jsonl") and entry.is_file():
                 yield Path(entry.path), entry.name[: -len(".jsonl")], project.name, False
@@ -291,12 +287,6 @@ def _entries(directory: Path) -> list[os.DirEntry[str]]:
             return list(it)
     except OSError:  # absent, or removed while we looked
         return []
-
-
-def _subdirs(directory: Path) -> Iterator[Path]:
-    for entry in _entries(directory):
-        if entry.is_dir():
-            yield Path(entry.path)
 
 
 class TranscriptScanner:
