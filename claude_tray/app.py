@@ -66,6 +66,7 @@ class Part:
     on_settings: Callable[[Settings], None] | None = None  # after a settings reload was applied
     walls: Callable[[], Mapping[str, Forecast]] | None = None  # account -> binding-wall forecast (menu)
     sessions: Callable[[], Sequence[SessionContext]] | None = None  # active Claude Code sessions (menu)
+    logged_in: Callable[[], frozenset[str]] | None = None  # accounts Claude Code is logged in as (menu)
     actions: Mapping[Action, Callable[[], None]] = field(default_factory=dict)  # menu actions it handles
     labels: Callable[[], Mapping[Action, str]] | None = None  # current labels of the items it offers
 
@@ -104,7 +105,13 @@ def _sessions(app: App) -> Part | None:
     return app_part(app)
 
 
-PART_FACTORIES: list[PartFactory] = [_live, _history, _last_poll, _updates, _sessions]
+def _logins(app: App) -> Part | None:
+    from claude_tray.accounts import app_part  # the "logged in to Claude Code" marker
+
+    return app_part(app)
+
+
+PART_FACTORIES: list[PartFactory] = [_live, _history, _last_poll, _updates, _sessions, _logins]
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +317,7 @@ class App:
         statuses = self.poller.statuses()
         walls = {account: wall for p in self._parts if p.walls for account, wall in p.walls().items()}
         sessions = [s for p in self._parts if p.sessions for s in p.sessions()]
+        logged_in = frozenset(name for p in self._parts if p.logged_in for name in p.logged_in())
         offered = {action for p in self._parts for action in p.actions}
         labels = {action: text for p in self._parts if p.labels for action, text in p.labels().items()}
         view = build_view(
@@ -321,6 +329,7 @@ class App:
             tz=self._tz,
             walls=walls,
             sessions=sessions,
+            logged_in=logged_in,
             history=Action.SHOW_HISTORY in offered,
             updates=labels.get(Action.CHECK_UPDATES),
         )

@@ -220,3 +220,42 @@ def test_accounts_in_different_states_at_once(
     assert tokens.count(f"Bearer {TOKEN_WORK}") == 1
     assert tokens.count(f"Bearer {TOKEN_HOME}") >= 10
     assert {s.account: s.health for s in poller.statuses()}["work"] is Health.UNAUTHORIZED
+
+
+def test_menu_marks_the_logged_in_account(isolated_home: Path, clock: FakeClock) -> None:
+    from claude_tray.accounts import app_part
+    from claude_tray.model import AccountStatus
+    from claude_tray.settings import Settings
+    from claude_tray.tray.view import build_view
+
+    """Two logins kept in their own dirs; ~/.claude holds whichever one Claude Code uses now."""
+    write_login(isolated_home / ".claude", TOKEN_HOME)
+    home = write_login(isolated_home / ".claude-home", TOKEN_HOME)
+    work = write_login(isolated_home / ".claude-work", TOKEN_WORK)
+
+    class AppStandIn:
+        def __init__(self, settings: Settings) -> None:
+            self.settings, self.clock, self.rebuilds = settings, clock, 0
+
+        def refresh_view(self) -> None:
+            self.rebuilds += 1
+
+    app = AppStandIn(
+        parse_settings(
+            f'[[accounts]]\nname = "home"\nconfig_dir = "{home}"\n[[accounts]]\nname = "work"\nconfig_dir = "{work}"\n'
+        )
+    )
+    part = app_part(app)  # type: ignore[arg-type]
+    assert part.check is not None and part.logged_in is not None
+    part.check()
+    assert (part.logged_in(), app.rebuilds) == (frozenset({"home"}), 1)
+    part.check()
+    assert app.rebuilds == 1  # unchanged: no rebuild
+    write_login(isolated_home / ".claude", TOKEN_WORK)  # `claude /login` as the work account in ~/.claude
+    part.check()
+    assert (part.logged_in(), app.rebuilds) == (frozenset({"work"}), 2)
+    statuses = [AccountStatus("home", Health.STARTING), AccountStatus("work", Health.STARTING)]
+    labels = [
+        e.label for e in build_view(statuses, app.settings, clock.now(), logged_in=part.logged_in()).menu
+    ]
+    assert "work · logged in to Claude Code" in labels and "home" in labels

@@ -120,6 +120,7 @@ class _Options:
     history: bool = False  # offer "Show history..."
     updates: str | None = None  # the "Check for updates" item's label; None: not offered
     sessions: tuple[SessionContext, ...] = ()  # active Claude Code sessions, fullest first
+    logged_in: frozenset[str] = frozenset()  # accounts Claude Code is logged in as (default dir)
 
 
 def build_view(
@@ -134,14 +135,16 @@ def build_view(
     history: bool = False,
     sessions: Sequence[SessionContext] = (),
     updates: str | None = None,
+    logged_in: frozenset[str] = frozenset(),
 ) -> TrayView:
     """The view at ``now``. ``hidden`` names accounts hidden from the menu (local only);
     ``autostart`` is the "Start at login" state (None: not offered); ``tz`` None = local time;
     ``walls`` maps an account to its binding-wall forecast (shown first in its readout);
     ``history`` offers "Show history..."; ``sessions`` are the active Claude Code sessions
     (context window fill), listed under the accounts; ``updates`` is the label of "Check for
-    updates" (None: not offered)."""
+    updates" (None: not offered); ``logged_in`` names the accounts Claude Code is logged in as."""
     options = _Options(settings, hidden, autostart, tz, dict(walls or {}), history, updates, tuple(sessions))
+    options = replace(options, logged_in=logged_in)
     view = _view_at(statuses, options, now)
     return replace(view, next_change=_next_change(view, statuses, options, now))
 
@@ -251,15 +254,15 @@ def _accounts_section(
     if len(shown) == 2:
         first, second = shown
         return (
-            _info(first.account),
+            _info(_heading(first.account, options)),
             *account_rows(first, now, tz, walls.get(first.account)),
             SEPARATOR,
-            _info(second.account),
+            _info(_heading(second.account, options)),
             *account_rows(second, now, tz, walls.get(second.account)),
         )
     return tuple(
         MenuEntry(
-            f"{s.account}: {_summary(s, options.settings, now)}",
+            f"{_heading(s.account, options)}: {_summary(s, options.settings, now)}",
             submenu=(
                 *account_rows(s, now, tz, walls.get(s.account)),
                 SEPARATOR,
@@ -268,6 +271,10 @@ def _accounts_section(
         )
         for s in shown
     )
+
+
+def _heading(account: str, options: _Options) -> str:
+    return f"{account} · logged in to Claude Code" if account in options.logged_in else account
 
 
 def _sessions_section(sessions: Sequence[SessionContext]) -> tuple[MenuEntry, ...]:
