@@ -170,6 +170,7 @@ class App:
         self._due: dict[str, float] = {}  # part name -> monotonic time of its next check
         self._tick_at: float | None = None
         self._last_tick = float("-inf")
+        self._quitting = False
         self._signals = SignalRelay(lambda _signum: self.send_quit())  # started in run()
         self._thread = threading.Thread(target=self._work, name="claude-tray-app")
         self.tray: TrayIcon | None = None
@@ -276,7 +277,9 @@ class App:
     def _command(self, command: Command) -> None:
         action = command.action
         if action is Action.QUIT:
-            if self.tray is not None:
+            if self.tray is not None and not self._quitting:
+                self._quitting = True  # a signal may arrive twice (see claude_tray.signals)
+                log.info("quitting")
                 self.tray.stop()
             return
         if action is Action.REFRESH:

@@ -1,10 +1,13 @@
 """Signals as commands: SIGINT/SIGTERM/SIGHUP become a callback on a thread of their own.
 
 A signal handler must never touch pystray (with the xorg backend the main thread sits in a
-blocking Xlib read and the handler would deadlock it), and with the GLib backends a Python
-handler does not even run until the loop calls back into Python. So the C-level handler only
-writes the signal number to a socket (``signal.set_wakeup_fd``) and a small thread turns it
-into a Quit command.
+blocking Xlib read and the handler would deadlock it), so ``on_signal`` must only enqueue
+(``queue.SimpleQueue.put`` is safe there). Two paths deliver it, because which one works
+depends on the loop: the Python-level handler runs on the main thread whenever Python code
+runs there (the Xlib loop; PyGObject 3.42 wakes the GLib loop for it through its own wakeup
+fd), and where nothing wakes the main thread (PyGObject builds that leave an existing wakeup
+fd alone) the C-level handler's byte on our socket (``signal.set_wakeup_fd``) reaches the
+``claude-tray-signals`` thread. A signal may so arrive twice; quitting is idempotent.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ class SignalRelay:
     )
 
     def __init__(self, on_signal: Callable[[int], None]) -> None:
+        """``on_signal`` may run inside a signal handler: it must only enqueue."""
         self._on_signal = on_signal
         self._reader, self._writer = socket.socketpair()
         self._writer.setblocking(False)  # noqa: FBT003 - the socket API
@@ -43,9 +47,12 @@ class SignalRelay:
         self._thread.start()
 
     def install_handlers(self) -> None:
-        """(Re)install the no-op Python handlers; GTK resets SIGINT when its loop starts."""
+        """(Re)install the Python handlers; pystray's GTK start resets SIGINT to the default."""
         for signum in self.SIGNALS:
-            signal.signal(signum, _ignore)
+            signal.signal(signum, self._handle)
+
+    def _handle(self, signum: int, _frame: object) -> None:
+        self._on_signal(signum)  # no logging here: its locks are not safe in a handler
 
     def stop(self) -> None:
         """Stop listening and put the previous handlers back. Main thread only."""
@@ -65,7 +72,3 @@ class SignalRelay:
                     return
                 log.info("signal %d: quitting", signum)
                 self._on_signal(signum)
-
-
-def _ignore(_signum: int, _frame: object) -> None:
-    """The Python-level handler does nothing: the wakeup socket carries the signal."""
