@@ -16,7 +16,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -63,7 +63,7 @@ class BackendChoice:
     module: ModuleType | None = None  # the imported pystray package
 
 
-def display_available(env: MutableMapping[str, str] | None = None, platform: str = sys.platform) -> bool:
+def display_available(env: Mapping[str, str] | None = None, platform: str = sys.platform) -> bool:
     """False on Linux/BSD with neither an X nor a Wayland display (no tray can exist)."""
     env = os.environ if env is None else env
     if platform in ("darwin", "win32"):
@@ -71,10 +71,13 @@ def display_available(env: MutableMapping[str, str] | None = None, platform: str
     return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
 
 
-def load_backend(env: MutableMapping[str, str] | None = None, platform: str = sys.platform) -> BackendChoice:
-    """Import pystray with the first backend that works; raise TrayUnavailable with every reason."""
-    env = os.environ if env is None else env
-    forced = env.get("PYSTRAY_BACKEND")
+def load_backend(platform: str = sys.platform) -> BackendChoice:
+    """Import pystray with the first backend that works; raise TrayUnavailable with every reason.
+
+    pystray reads ``PYSTRAY_BACKEND`` from the environment when it is imported, so each Linux
+    candidate is tried by setting it (the chosen one stays set, which ``doctor`` can show).
+    """
+    forced = os.environ.get("PYSTRAY_BACKEND")
     if forced:
         candidates: tuple[str, ...] = (forced,)
         why = f"PYSTRAY_BACKEND={forced}"
@@ -84,19 +87,17 @@ def load_backend(env: MutableMapping[str, str] | None = None, platform: str = sy
         candidates, why = ("",), f"the {platform} backend"
     rejected: list[tuple[str, str]] = []
     for name in candidates:
-        module = _try_import(name, env, rejected)
+        module = _try_import(name, rejected)
         if module is not None:
-            actual = module.Icon.__module__.rsplit("._", 1)[-1]
+            actual = name or module.Icon.__module__.rsplit("._", 1)[-1]  # "darwin", "win32"
             return BackendChoice(actual, why, tuple(rejected), module)
     reasons = "; ".join(f"{name or platform}: {reason}" for name, reason in rejected)
     raise TrayUnavailable(f"no tray backend works here ({reasons})", rejected=tuple(rejected))
 
 
-def _try_import(
-    name: str, env: MutableMapping[str, str], rejected: list[tuple[str, str]]
-) -> ModuleType | None:
+def _try_import(name: str, rejected: list[tuple[str, str]]) -> ModuleType | None:
     if name:
-        env["PYSTRAY_BACKEND"] = name  # pystray picks its backend when the package is imported
+        os.environ["PYSTRAY_BACKEND"] = name
     try:
         # a failed import leaves no "pystray" in sys.modules, so the next candidate starts clean
         import pystray
@@ -184,6 +185,7 @@ class TrayIcon:
         self._lock = threading.Lock()
         self._shown = choice.name == "dummy"  # the dummy backend is a menu model without a loop
         self._pending: list[Callable[[], None]] = []
+        self._stopping = False
         self._last = view
         self._items: tuple[Any, ...] = self._menu_items(view.menu)
         icon_class = self._icon_class()
@@ -207,7 +209,14 @@ class TrayIcon:
 
     def run(self) -> None:
         """Show the icon and run the UI loop until :meth:`stop`; blocks the (main) thread."""
-        self._icon.run(setup=self._setup)
+        try:
+            self._icon.run(setup=self._setup)
+        except Exception:
+            if not self._stopping:
+                raise
+            # pystray's GTK clean-up asks the notification service to close its (never shown)
+            # notification and raises when none is installed; the loop has ended all the same
+            _log.debug("tray clean-up after stop failed", exc_info=True)
 
     def _setup(self, icon: Any) -> None:  # pystray's setup thread, once the loop runs
         icon.visible = True
@@ -220,6 +229,7 @@ class TrayIcon:
 
     def stop(self) -> None:
         """End ``run()``. Safe from any thread (pystray marshals it to the loop)."""
+        self._stopping = True
         self._icon.stop()
 
     def apply(self, view: TrayView) -> None:
@@ -292,10 +302,6 @@ class TrayIcon:
             return lambda _icon, _item: None
         command = Command(entry.action, entry.account)
         return lambda _icon, _item: self._on_command(command)
-
-    def activate_default(self) -> None:
-        """What a left click does where the host supports it (tests and the xorg backend)."""
-        self._icon()
 
     def menu_model(self) -> Any:
         """The pystray menu as the backend sees it (for tests with the dummy backend)."""

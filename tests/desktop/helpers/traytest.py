@@ -72,24 +72,26 @@ def tray_owner(display: str | None = None) -> int | None:
         d.close()
 
 
-def docked_icons(display: str | None = None) -> list[tuple[int, int, int, int]]:
-    """Geometry (x, y, w, h) of every mapped client window trayer has embedded (its sockets' children)."""
+def docked_icons(display: str | None = None) -> list[tuple[int, int, int, int, int]]:
+    """(parent window id, x, y, width, height) of every pystray XEmbed icon window; x, y on screen."""
     import Xlib.display
 
     d = Xlib.display.Display(display)
     try:
-        found: list[tuple[int, int, int, int]] = []
+        found: list[tuple[int, int, int, int, int]] = []
 
         def walk(window: Any, depth: int) -> None:
             for child in window.query_tree().children:
                 wm_class = child.get_wm_class() or ("", "")
                 if wm_class[0].endswith("SystemTrayIcon"):
-                    geometry = child.get_geometry()
-                    found.append((geometry.x, geometry.y, geometry.width, geometry.height))
+                    g = child.get_geometry()
+                    origin = root.translate_coords(child, 0, 0)
+                    found.append((window.id, origin.x, origin.y, g.width, g.height))
                 if depth < 6:
                     walk(child, depth + 1)
 
-        walk(d.screen().root, 0)
+        root = d.screen().root
+        walk(root, 0)
         return found
     finally:
         d.close()

@@ -1,0 +1,72 @@
+"""The XEmbed path: claude-tray on pystray's xorg backend (with our fix) docked in trayer.
+
+Checked from outside with screenshots (Pillow ImageGrab) and the X window tree: the icon docks
+and is drawn, stays docked (same socket, full size) through 20+ icon updates, and a left click
+reaches the app (the default action, Refresh now, sends a request).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from claude_tray.model import Severity
+from claude_tray.render.theme import SEVERITY_COLOURS
+from tests.desktop.helpers import traytest as tt
+from tests.desktop.helpers.app import TrayProcess, usage_body, write_login, write_settings
+from tests.support.http import LoopbackServer, Reply
+
+pytestmark = pytest.mark.desktop
+
+USAGE = "/api/oauth/usage"
+CALM_RGB = SEVERITY_COLOURS[Severity.CALM][:3]
+FULL_RGB = SEVERITY_COLOURS[Severity.FULL][:3]
+UPDATES = 22
+
+
+def ring_pixels(rgb: tuple[int, int, int]) -> tuple[int, tuple[int, int, int, int] | None]:
+    shot = tt.grab()
+    return tt.colour_count(shot, rgb, 30), tt.colour_bbox(shot, rgb, 30)
+
+
+@pytest.mark.skipif(not shutil.which("xdotool"), reason="xdotool missing")
+def test_docks_draws_stays_docked_and_takes_a_click(
+    xembed_tray: subprocess.Popen[bytes],
+    server: LoopbackServer,
+    isolated_home: Path,
+    start_tray: Callable[..., TrayProcess],
+) -> None:
+    write_login(isolated_home)
+    write_settings(isolated_home, "[general]\npoll_interval = 0.1\n")
+    # every reading changes the icon (calm green, then crimson and back), then a 401 stops polling
+    readings = [Reply(200, body=usage_body(100.0 if i % 2 else 10.0, 5.0)) for i in range(UPDATES)]
+    server.script(USAGE, *readings, Reply(401, body=b'{"error": {"message": "expired"}}'))
+    app = start_tray(
+        "--verbose", PYSTRAY_BACKEND="xorg", CLAUDE_TRAY_API_BASE=server.url, CLAUDE_TRAY_MIN_INTERVAL="0.05"
+    )
+
+    tt.wait_for(lambda: ring_pixels(CALM_RGB)[0] > 20, 10, what="a drawn icon")
+    sockets, sizes = set(), set()
+    while server.count(USAGE) <= UPDATES:
+        for parent, _x, _y, width, height in tt.docked_icons():
+            sockets.add(parent)
+            sizes.add((width, height))
+        assert app.alive(), app.output()
+    assert len(sockets) == 1, f"re-docked into {len(sockets)} sockets"
+    assert min(w for w, _h in sizes) > 1, f"icon sizes seen: {sizes}"
+
+    # polling has stopped on the 401; the icon is still docked and drawn
+    tt.wait_for(lambda: "401" in app.output() or server.count(USAGE) == UPDATES + 1, 5, what="the 401")
+    [(_parent, x, y, width, height)] = tt.docked_icons()
+    assert width > 1 and height > 1
+    before = server.count(USAGE)
+    subprocess.run(
+        ["xdotool", "mousemove", str(x + width // 2), str(y + height // 2), "click", "1"], check=True
+    )
+    assert server.wait_for_count(before + 1, USAGE, timeout=5), app.output()
+    app.proc.terminate()
+    assert app.wait_exit() == 0
