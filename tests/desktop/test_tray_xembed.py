@@ -28,9 +28,18 @@ FULL_RGB = SEVERITY_COLOURS[Severity.FULL][:3]
 UPDATES = 22
 
 
-def ring_pixels(rgb: tuple[int, int, int]) -> tuple[int, tuple[int, int, int, int] | None]:
-    shot = tt.grab()
-    return tt.colour_count(shot, rgb, 30), tt.colour_bbox(shot, rgb, 30)
+def icon_pixels(rgb: tuple[int, int, int]) -> int | None:
+    """Pixels of ``rgb`` inside the docked icon; None while it is not docked.
+
+    Counting inside the icon's own geometry matters: notification popups on the same screen
+    show the app icon too.
+    """
+    root = tt.root_id()
+    docked = [icon for icon in tt.docked_icons() if icon[0] != root]
+    if len(docked) != 1:
+        return None
+    _parent, x, y, width, height = docked[0]
+    return tt.colour_count(tt.grab().crop((x, y, x + width, y + height)), rgb, 30)
 
 
 @pytest.mark.skipif(not shutil.which("xdotool"), reason="xdotool missing")
@@ -49,15 +58,19 @@ def test_docks_draws_stays_docked_and_takes_a_click(
         "--verbose", PYSTRAY_BACKEND="xorg", CLAUDE_TRAY_API_BASE=server.url, CLAUDE_TRAY_MIN_INTERVAL="0.05"
     )
 
-    tt.wait_for(lambda: ring_pixels(CALM_RGB)[0] > 20, 10, what="a drawn icon")
-    sockets, sizes = set(), set()
+    tt.wait_for(lambda: (icon_pixels(CALM_RGB) or 0) > 20, 10, what="the docked icon drawn green")
+    root = tt.root_id()
+    sockets, sizes, colours = set(), set(), set()
     while server.count(USAGE) <= UPDATES:
         for parent, _x, _y, width, height in tt.docked_icons():
             sockets.add(parent)
             sizes.add((width, height))
+        if (icon_pixels(FULL_RGB) or 0) > 20:
+            colours.add("full")
         assert app.alive(), app.output()
-    assert len(sockets) == 1, f"re-docked into {len(sockets)} sockets"
+    assert sockets != {root} and len(sockets) == 1, f"re-docked: parents seen {sockets} (root {root})"
     assert min(w for w, _h in sizes) > 1, f"icon sizes seen: {sizes}"
+    assert colours == {"full"}, "the icon never showed the crimson of a full window"
 
     # polling has stopped on the 401; the icon is still docked and drawn
     tt.wait_for(lambda: "401" in app.output() or server.count(USAGE) == UPDATES + 1, 5, what="the 401")
@@ -70,3 +83,11 @@ def test_docks_draws_stays_docked_and_takes_a_click(
     assert server.wait_for_count(before + 1, USAGE, timeout=5), app.output()
     app.proc.terminate()
     assert app.wait_exit() == 0
+
+
+def test_no_tray_host_is_one_line(xvfb: str, start_tray: Callable[..., TrayProcess]) -> None:
+    # a display but nothing owning the XEmbed tray selection (and no SNI watcher for xorg)
+    app = start_tray("--wait-for-tray", "0.3", PYSTRAY_BACKEND="xorg")
+    assert app.wait_exit() == 2
+    [line] = app.output().splitlines()
+    assert line.startswith("claude-tray: no tray host") and "claude-tray status" in line

@@ -10,18 +10,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.desktop.helpers.traytest import wait_for
+from tests.support.watch import write_credentials
 
 TOKEN = "sk-ant-oat01-desktop-test-token"  # never a real one; must never appear in any output
 
 
 def write_login(home: Path) -> Path:
-    """Claude Code's credentials file in the isolated HOME (``~/.claude/.credentials.json``)."""
-    path = home / ".claude" / ".credentials.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    expires = int((datetime.now(UTC) + timedelta(days=1)).timestamp() * 1000)
-    oauth = {"accessToken": TOKEN, "expiresAt": expires, "scopes": ["user:inference", "user:profile"]}
-    path.write_text(json.dumps({"claudeAiOauth": oauth}), encoding="utf-8")
-    return path
+    """Claude Code's credentials file in the isolated HOME, holding the test token."""
+    return write_credentials(home, TOKEN)
 
 
 def write_settings(home: Path, text: str) -> Path:

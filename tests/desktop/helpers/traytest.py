@@ -190,3 +190,13 @@ def dbusmenu_click(bus: str, menu_path: str, label: str) -> None:
     """Click the entry with this label; ids change on every menu rebuild, so look it up now."""
     item = next(i for i in dbusmenu_items(bus, menu_path) if i["label"] == label)
     dbus_call(bus, menu_path, "com.canonical.dbusmenu", "Event", "isvu", (item["id"], "clicked", ("i", 0), 0))
+
+
+def root_id(display: str | None = None) -> int:
+    import Xlib.display
+
+    d = Xlib.display.Display(display)
+    try:
+        return int(d.screen().root.id)
+    finally:
+        d.close()

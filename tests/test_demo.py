@@ -1,0 +1,60 @@
+"""The demo's fake API played through the real data path (settings file, login file, client, parser)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from claude_tray.clock import SystemClock
+from claude_tray.demo import DAY, MIN_INTERVAL, DemoApi, write_demo_files
+from claude_tray.errors import RateLimited
+from claude_tray.fetch import build_fetchers
+from claude_tray.settings import load_settings
+
+
+@pytest.fixture
+def api() -> Iterator[DemoApi]:
+    server = DemoApi()
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_a_day_through_the_real_fetcher(
+    api: DemoApi, tmp_path: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLAUDE_TRAY_MIN_INTERVAL", MIN_INTERVAL)  # as run_demo does
+    settings = load_settings(write_demo_files(tmp_path, api.url))
+    assert settings.network.api_base == api.url and not settings.history.enabled
+    [fetcher] = build_fetchers(settings, SystemClock())
+    seen: list[float | None] = []
+    for step in DAY:
+        if step.status == 429:
+            with pytest.raises(RateLimited) as info:
+                fetcher.fetch()
+            assert info.value.retry_after == step.retry_after
+            continue
+        snapshot = fetcher.fetch()
+        five = snapshot.window("five_hour")
+        assert five is not None and five.resets_at is not None
+        seen.append(five.utilization)
+        assert snapshot.extra is not None and snapshot.extra.limit == 50.0
+    assert seen == [s.five_hour for s in DAY if s.status == 200]
+    assert max(seen) == 100.0 and seen[seen.index(100.0) + 2] < 10  # the wall, then a reset
+    assert fetcher.fetch().window("five_hour").utilization == DAY[0].five_hour  # type: ignore[union-attr]  # it loops
+    assert not (isolated_home / ".claude").exists()  # the demo's login lives in its own directory
+
+
+def test_resets_count_down_within_the_window(api: DemoApi, tmp_path: Path) -> None:
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from claude_tray.demo import step_body
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    first = json.loads(step_body(DAY[0], now))
+    assert first["five_hour"]["resets_at"] == (now + timedelta(hours=5)).isoformat()
+    after_reset = json.loads(step_body(next(s for s in DAY if s.clock == "13:05"), now))
+    assert after_reset["five_hour"]["resets_at"] == (now + timedelta(hours=4, minutes=55)).isoformat()
