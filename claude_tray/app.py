@@ -26,25 +26,22 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from claude_tray.model import IconSpec, StatusChange
+from claude_tray.model import StatusChange
 from claude_tray.settings import Settings
 from claude_tray.signals import SignalRelay
 from claude_tray.tray.view import USAGE_PAGE, Action, MenuEntry, TrayView, build_view
 
 if TYPE_CHECKING:
-    from PIL.Image import Image
-
     from claude_tray.clock import Clock
     from claude_tray.fetch import AccountFetcher
     from claude_tray.forecast import Forecast
     from claude_tray.poller.poller import Poller
     from claude_tray.transcripts import SessionContext
-    from claude_tray.tray.icon import BackendChoice, Command, TrayIcon
+    from claude_tray.tray.icon import Command, TrayIcon
 
-__all__ = ["PART_FACTORIES", "App", "AutostartControl", "Part", "PartFactory", "launch", "preflight"]
+__all__ = ["PART_FACTORIES", "App", "AutostartControl", "Part", "PartFactory"]
 
 T = TypeVar("T")
 
@@ -367,94 +364,3 @@ def _guarded(action: Callable[[], T], what: str) -> T | None:
     except Exception:
         log.exception("failed while %s", what)
         return None
-
-
-# -- putting it together --------------------------------------------------------------------
-
-
-def preflight(wait_for_tray: float) -> BackendChoice:
-    """Display, pystray backend and tray host, or TrayUnavailable saying which is missing.
-
-    A tray host may appear a little after login, so it is waited for up to ``wait_for_tray`` s.
-    """
-    from claude_tray.errors import TrayUnavailable
-    from claude_tray.tray.icon import display_available, load_backend, tray_host
-
-    if not display_available():
-        raise TrayUnavailable("no display ($DISPLAY and $WAYLAND_DISPLAY are unset)")
-    choice = load_backend()
-    deadline = threading.Event()
-    waited = 0.0
-    while (host := tray_host(choice.name)) is None:
-        if waited >= wait_for_tray:
-            raise TrayUnavailable(
-                f"no tray host: nothing shows {choice.name} icons here (GNOME needs the "
-                "AppIndicator extension)",
-                rejected=choice.rejected,
-            )
-        deadline.wait(0.25)
-        waited += 0.25
-    log.info("tray: %s backend (%s), shown by %s", choice.name, choice.why, host)
-    return choice
-
-
-def launch(choice: BackendChoice, settings: Settings, settings_path: Path) -> int:
-    """Build the real collaborators and run the app on this (main) thread."""
-    import random
-
-    from claude_tray.clock import SystemClock
-    from claude_tray.fetch import build_fetchers
-    from claude_tray.poller.poller import Poller
-    from claude_tray.render.ring import IconRenderer
-    from claude_tray.settings_file import open_with_desktop
-    from claude_tray.tray.icon import ICON_SIZE, TrayIcon
-
-    clock = SystemClock()
-    renderer = IconRenderer()
-
-    def fetchers_for(current: Settings) -> Sequence[AccountFetcher]:
-        return build_fetchers(current, clock)
-
-    def make_tray(
-        view: TrayView, on_command: Callable[[Command], None], on_ready: Callable[[], None]
-    ) -> TrayIcon:
-        def render(spec: IconSpec) -> Image:
-            return renderer.render(spec, ICON_SIZE)
-
-        return TrayIcon(choice, view, render=render, on_command=on_command, on_ready=on_ready)
-
-    poller = Poller(fetchers_for(settings), settings, clock=clock, rng=random.Random())  # noqa: S311 - jitter
-    app = App(
-        settings,
-        poller=poller,
-        clock=clock,
-        make_tray=make_tray,
-        fetchers_for=fetchers_for,
-        open_url=_open_url,
-        edit_settings=lambda: open_with_desktop(settings_path),
-        autostart=_autostart_control(),
-        parts=PART_FACTORIES,
-    )
-    return app.run()
-
-
-def _open_url(url: str) -> None:
-    import webbrowser
-
-    webbrowser.open(url)
-
-
-def _autostart_control() -> AutostartControl | None:
-    from claude_tray.autostart import get_autostart, launch_command
-
-    entry = get_autostart()
-    if not entry.SUPPORTED:
-        return None
-
-    def set_enabled(on: bool) -> None:  # noqa: FBT001 - the checkbox's new state
-        if on:
-            entry.enable(launch_command())
-        else:
-            entry.disable()
-
-    return AutostartControl(entry.is_enabled, set_enabled)

@@ -173,7 +173,7 @@ def write_demo_files(root: Path, api_base: str) -> Path:
 
 def run_demo(*, wait_for_tray: float) -> int:
     """Check for a tray, start the fake API, run the real app on it, clean everything up."""
-    from claude_tray.app import launch, preflight
+    from claude_tray.launch import launch, preflight
     from claude_tray.settings import load_settings
 
     choice = preflight(wait_for_tray)

@@ -57,8 +57,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_tray(wait_for_tray: float) -> int:
-    from claude_tray.app import launch, preflight
     from claude_tray.errors import ConfigError
+    from claude_tray.launch import launch, preflight
     from claude_tray.paths import settings_file
     from claude_tray.settings import load_settings, parse_settings
 
