@@ -11,9 +11,10 @@ from the file or the Keychain) and :class:`WebFetcher` (a claude.ai session key)
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+import threading
+from collections.abc import Callable, Hashable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from claude_tray.clock import Clock
 from claude_tray.errors import NoCredentialError, ResponseFormatError, TransientApiError
@@ -161,14 +162,40 @@ class WebFetcher:
         return chosen.uuid
 
 
+class _LazyClient:
+    """The shared HTTP client, built on its first request (so on the poller's thread).
+
+    Building it imports requests (~12 MB, ~0.1 s): deferring that lets the tray icon appear
+    without waiting for it, and a setup that never polls (status line only) never pays it.
+    """
+
+    def __init__(self, make: Callable[[], UsageClient]) -> None:
+        self._make = make
+        self._client: UsageClient | None = None
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        with self._lock:
+            if self._client is None:
+                self._client = self._make()
+        return getattr(self._client, name)
+
+
 def build_fetchers(settings: Settings, clock: Clock) -> tuple[AccountFetcher, ...]:
     """One fetcher per configured account, sharing one HTTP client (nothing is read yet)."""
-    from claude_tray.api.client import UsageClient
     from claude_tray.sources import build_source, resolve_kind
     from claude_tray.sources.statusline import statusline_aware
 
     network = settings.network
-    client = UsageClient(network.api_base, network.web_base, network.user_agent, network.timeout, clock=clock)
+
+    def make_client() -> UsageClient:
+        from claude_tray.api.client import UsageClient
+
+        return UsageClient(
+            network.api_base, network.web_base, network.user_agent, network.timeout, clock=clock
+        )
+
+    client = cast("UsageClient", _LazyClient(make_client))
     fetchers: list[AccountFetcher] = []
     for account in settings.accounts:
         source = build_source(account, clock)

@@ -299,12 +299,6 @@ def test_parse_since_absolute() -> None:
     assert parse_since("2026-11-01").tzinfo is not None  # a bare date is local midnight
 
 
-def test_importing_history_does_not_import_sqlite() -> None:
-    code = "import sys, claude_tray.history, claude_tray.forecast; print('sqlite3' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "False"
-
-
 # ------------------------------------------------- `status` records history and shows the binding wall
 
 
