@@ -406,3 +406,30 @@ def test_show_history_draws_into_the_cache_dir_and_opens_it(db: Path, clock: Fak
     assert opened == [cache_dir() / "history.png"]
     with Image.open(opened[0]) as image:
         assert image.size == (900, 600)
+
+
+def test_watch_records_what_changed(server: LoopbackServer, isolated_home: Path, tmp_path: Path) -> None:
+    from tests.support.watch import WatchProcess, write_credentials
+
+    write_credentials(isolated_home, "sk-ant-oat01-watch-history-test")
+    config = tmp_path / "config.toml"
+    config.write_text("[general]\npoll_interval = 0.5\n", encoding="utf-8")
+    reset = datetime.now(UTC) + timedelta(hours=3)
+    week = datetime.now(UTC) + timedelta(days=3)
+    server.script(
+        "/api/oauth/usage",
+        Reply(200, body=_usage_body(10.0, reset, 50.0, week)),
+        Reply(200, body=_usage_body(10.0, reset, 50.0, week)),
+        Reply(200, body=_usage_body(12.0, reset, 50.0, week)),
+    )
+    env = {
+        "CLAUDE_TRAY_MIN_INTERVAL": "0.5",
+        "CLAUDE_TRAY_CONFIG": str(config),
+        "CLAUDE_TRAY_API_BASE": server.url,
+    }
+    with WatchProcess("--format", "json", env=env) as watch:
+        watch.next_doc(lambda doc: any(w["utilization"] == 12.0 for w in doc["windows"]))
+        assert watch.stop() == 0
+    five = History(default_path()).readings(window="five_hour")
+    assert [r.utilization for r in five] == [10.0, 12.0]  # three polls, two distinct values
+    assert len(History(default_path()).readings(window="seven_day")) == 1

@@ -79,6 +79,13 @@ def run(args: argparse.Namespace) -> int:
     poller = Poller(build_fetchers(settings, clock), settings, clock=clock, rng=rng)
     poller.add_listener(printer)
     poller.add_listener(LastPollRecorder(default_path(), clock.now))  # what `claude-tray doctor` reports
+    if settings.history.enabled:  # what `claude-tray history` exports and the forecast reads
+        from claude_tray.history import History, HistoryListener
+        from claude_tray.history import default_path as history_path
+
+        poller.add_listener(
+            HistoryListener(History(history_path()), clock.now, settings.history.retention_days)
+        )
     live = _live(settings, clock, poller, printer, args.account)
     poller.add_listener(live.listener)
     _install_signals(stop, nudges)
