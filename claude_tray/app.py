@@ -130,8 +130,9 @@ class _NewSettings:
 
 
 _STOP = object()
+_START = object()
 _REBUILD = _Rebuild()
-_Event = object  # Command | _Rebuild | _NewSettings | _STOP
+_Event = object  # Command | _Rebuild | _NewSettings | _START | _STOP
 
 
 class App:
@@ -164,6 +165,7 @@ class App:
         self._hidden = _settings_hidden(settings)
         self._queue: queue.SimpleQueue[_Event] = queue.SimpleQueue()
         self._parts: list[Part] = []
+        self._started: list[Part] = []
         self._due: dict[str, float] = {}  # part name -> monotonic time of its next check
         self._tick_at: float | None = None
         self._last_tick = float("-inf")
@@ -203,41 +205,48 @@ class App:
     # -- the main thread ----------------------------------------------------------------------
 
     def run(self) -> int:
-        """Run until Quit (menu, SIGTERM, Ctrl+C); stop and join everything; 0 on a clean exit."""
+        """Run until Quit (menu, SIGTERM, Ctrl+C); stop and join everything; 0 on a clean exit.
+
+        The icon comes first: the parts are built and the poller started on the app thread
+        (``_start``) while this thread brings the tray up, so start-up work never delays the icon.
+        """
+        self.tray = self._make_tray(self._view(), self.send, self._signals.install_handlers)
+        self._signals.start()
+        self._queue.put(_START)
+        self._thread.start()
+        try:
+            self.tray.run()
+        finally:
+            self._shutdown()
+        return 0
+
+    def _start(self) -> None:
         self._parts = [part for factory in self._factories if (part := factory(self)) is not None]
         for part in self._parts:
             if part.listener is not None:
                 self.poller.add_listener(part.listener)
         self.poller.add_listener(lambda _change: self._queue.put(_REBUILD))
-        self.tray = self._make_tray(self._view(), self.send, self._signals.install_handlers)
-        self._signals.start()
-        self._thread.start()
-        started: list[Part] = []
-        try:
-            for part in self._parts:
-                if part.start is not None:
-                    part.start()
-                started.append(part)
-            self.poller.start()
-            self.tray.run()
-        finally:
-            self._shutdown(started)
-        return 0
+        now = self.clock.monotonic()
+        self._due = {p.name: now + p.every for p in self._parts if p.every and p.check}
+        for part in self._parts:
+            if part.start is not None:
+                part.start()
+            self._started.append(part)
+        self.poller.start()
+        self._apply_view()
 
-    def _shutdown(self, started: list[Part]) -> None:
+    def _shutdown(self) -> None:
+        self._queue.put(_STOP)
+        self._thread.join()  # first: a start-up still in progress finishes before anything stops
         self.poller.stop()
-        for part in reversed(started):
+        for part in reversed(self._started):
             if part.stop is not None:
                 _guarded(part.stop, f"stopping {part.name}")
-        self._queue.put(_STOP)
-        self._thread.join()
         self._signals.stop()
 
     # -- the app thread -----------------------------------------------------------------------
 
     def _work(self) -> None:
-        now = self.clock.monotonic()
-        self._due = {p.name: now + p.every for p in self._parts if p.every and p.check}
         while True:
             try:
                 event = self._queue.get(timeout=self._timeout())
@@ -252,7 +261,9 @@ class App:
         return max(0.0, min(times) - self.clock.monotonic()) if times else None
 
     def _handle(self, event: _Event | None) -> None:
-        if event is None:
+        if event is _START:
+            self._start()
+        elif event is None:
             self._run_due()
         elif isinstance(event, _NewSettings):
             self._switch_settings(event.settings)

@@ -65,7 +65,6 @@ def launch(choice: BackendChoice, settings: Settings, settings_path: Path) -> in
     from claude_tray.fetch import build_fetchers
     from claude_tray.poller.poller import Poller
     from claude_tray.render.ring import IconRenderer
-    from claude_tray.settings_file import open_with_desktop
     from claude_tray.tray.icon import ICON_SIZE, TrayIcon
 
     clock = SystemClock()
@@ -90,11 +89,17 @@ def launch(choice: BackendChoice, settings: Settings, settings_path: Path) -> in
         make_tray=make_tray,
         fetchers_for=fetchers_for,
         open_url=_open_url,
-        edit_settings=lambda: open_with_desktop(settings_path),
+        edit_settings=lambda: _edit_settings(settings_path),
         autostart=_autostart_control(),
         parts=PART_FACTORIES,
     )
     return app.run()
+
+
+def _edit_settings(path: Path) -> None:
+    from claude_tray.settings_file import open_with_desktop  # only when the menu item is used
+
+    open_with_desktop(path)
 
 
 def _open_url(url: str) -> None:
