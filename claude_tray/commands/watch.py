@@ -12,7 +12,7 @@ which still respects an active rate limit (for waybar's ``on-click``). The signa
 only set an Event and nudge the main thread; all work happens outside them.
 
 Like the tray, it sends desktop notifications and applies a saved settings file without a
-restart (the main thread checks it every 2 s); an invalid file keeps the running settings.
+restart (the main thread checks it every 10 s); an invalid file keeps the running settings.
 """
 
 from __future__ import annotations
