@@ -20,8 +20,14 @@ _OUTER_SESSION = {
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """HOME and XDG dirs inside tmp_path, so no test ever touches a real user's files."""
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """HOME and XDG dirs inside tmp_path, so no test ever touches a real user's files.
+
+    The whole environment is restored afterwards, including variables a test (or code it runs
+    in-process, like the demo) set directly in ``os.environ``: one test's testing knob must
+    never change the next test's numbers.
+    """
+    saved = dict(os.environ)
     home = tmp_path / "home"
     for sub in (".config", ".local/share", ".local/state", ".cache", "run"):
         (home / sub).mkdir(parents=True, exist_ok=True)
@@ -36,14 +42,12 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name, outer in _OUTER_SESSION.items():
         if outer is not None and os.environ.get(name) == outer:
             monkeypatch.delenv(name)
-    for var in (
-        "CLAUDE_CONFIG_DIR",
-        "CLAUDE_TRAY_CONFIG_DIR",
-        "CLAUDE_TRAY_MIN_INTERVAL",
-        "CLAUDE_TRAY_SESSION_KEY",
-    ):
-        monkeypatch.delenv(var, raising=False)
-    return home
+    for var in list(os.environ):
+        if var.startswith("CLAUDE_TRAY_") or var == "CLAUDE_CONFIG_DIR":
+            monkeypatch.delenv(var)
+    yield home
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 @pytest.fixture(autouse=True)
