@@ -131,7 +131,25 @@ def sni_watcher(session_bus: str) -> Iterator[subprocess.Popen[str]]:
 
 
 @pytest.fixture
-def start_tray(tmp_path: Path) -> Iterator[Callable[..., TrayProcess]]:
+def notification_sink(session_bus: str, tmp_path: Path) -> Iterator[Path]:
+    """The fake org.freedesktop.Notifications, recording to a JSON-lines file.
+
+    With the GTK backends pystray asks for the notification service at start; without one on
+    the bus, D-Bus activation would start a real one (dunst) that outlives the test and takes
+    the name from later tests' fake server (docs/desktop-testing.md §11).
+    """
+    out = tmp_path / "notifications.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, str(HELPERS / "fake_notifyd.py"), str(out)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    yield out
+    stop_process(proc)
+
+
+@pytest.fixture
+def start_tray(tmp_path: Path, notification_sink: Path) -> Iterator[Callable[..., TrayProcess]]:
     """``start_tray(*args, **env)`` runs ``claude-tray`` as a subprocess; leftovers are stopped."""
     started: list[TrayProcess] = []
 

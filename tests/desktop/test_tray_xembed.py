@@ -72,15 +72,17 @@ def test_docks_draws_stays_docked_and_takes_a_click(
     assert min(w for w, _h in sizes) > 1, f"icon sizes seen: {sizes}"
     assert colours == {"full"}, "the icon never showed the crimson of a full window"
 
-    # polling has stopped on the 401; the icon is still docked and drawn
-    tt.wait_for(lambda: "401" in app.output() or server.count(USAGE) == UPDATES + 1, 5, what="the 401")
+    # polling has stopped on the 401 and the icon is still docked
+    tt.wait_for(lambda: "401" in app.output(), 5, what="the 401")
     [(_parent, x, y, width, height)] = tt.docked_icons()
     assert width > 1 and height > 1
-    before = server.count(USAGE)
     subprocess.run(
         ["xdotool", "mousemove", str(x + width // 2), str(y + height // 2), "click", "1"], check=True
     )
-    assert server.wait_for_count(before + 1, USAGE, timeout=5), app.output()
+    # the left click runs the default action, Refresh now; the app logs the poller's answer.
+    # (That the refresh then sends a request is checked on the SNI path, where no credential
+    # re-check runs every few milliseconds as it does here with the interval floor at 0.05 s.)
+    tt.wait_for(lambda: "refresh: " in app.output(), 5, what="the click to reach the app")
     app.proc.terminate()
     assert app.wait_exit() == 0
 
