@@ -6,9 +6,11 @@ answers each usage request with the next step of a working day compressed into a
 minute: usage rises through warn and critical to full, the server rate-limits once (429 with
 Retry-After), the 5-hour window resets, and the day starts over. "Refresh now" jumps a step.
 
-Everything lives in a throwaway directory: a settings file pointing at the fake server and a
-Claude Code style login with a fake token. ``~/.claude`` and the person's own settings are
-never read or written (``CLAUDE_TRAY_CONFIG`` points at the throwaway file for this process).
+Everything lives in a throwaway directory: a settings file pointing at the fake server, a
+Claude Code style login with a fake token, and the state files. ``~/.claude`` and the person's
+own settings are never read or written: for this process ``CLAUDE_TRAY_CONFIG``,
+``CLAUDE_CONFIG_DIR`` and (on Linux) ``XDG_STATE_HOME`` point into the throwaway directory, and
+the history is off.
 """
 
 from __future__ import annotations
@@ -183,6 +185,8 @@ def run_demo(*, wait_for_tray: float) -> int:
         with tempfile.TemporaryDirectory(prefix="claude-tray-demo-") as tmp:
             path = write_demo_files(Path(tmp), api.url)
             os.environ["CLAUDE_TRAY_CONFIG"] = str(path)  # Edit settings... and reloads use it
+            os.environ["CLAUDE_CONFIG_DIR"] = str(Path(tmp) / "claude")  # "Claude Code's default dir"
+            os.environ["XDG_STATE_HOME"] = str(Path(tmp) / "state")  # last-poll records (Linux)
             os.environ["CLAUDE_TRAY_MIN_INTERVAL"] = MIN_INTERVAL  # a day in a minute
             return launch(choice, load_settings(path), path)
     finally:

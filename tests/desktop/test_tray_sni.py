@@ -178,3 +178,4 @@ def test_demo_plays_the_scripted_day_without_touching_home(
     assert app.wait_exit() == 0
     assert not (isolated_home / ".claude").exists()
     assert not list((isolated_home / ".config").iterdir())  # no settings file of the person's
+    assert not list((isolated_home / ".local" / "state").iterdir())  # no state either
