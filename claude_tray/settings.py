@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ __all__ = [
     "load_settings",
     "min_poll_interval",
     "parse_settings",
+    "select_accounts",
 ]
 
 SCHEMA_VERSION = 1
@@ -117,6 +118,17 @@ class Settings:
     @property
     def poll_interval(self) -> float:
         return self.general.poll_interval
+
+
+def select_accounts(settings: Settings, only: str | None) -> Settings:
+    """The settings narrowed to one account (``--account NAME``); LookupError names the choices."""
+    if only is None:
+        return settings
+    chosen = tuple(a for a in settings.accounts if a.name == only)
+    if not chosen:
+        names = ", ".join(a.name for a in settings.accounts)
+        raise LookupError(f"no account named {only!r} (configured: {names})")
+    return replace(settings, accounts=chosen)
 
 
 def load_settings(path: Path) -> Settings:

@@ -60,19 +60,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _settings(only: str | None) -> Settings:
-    from dataclasses import replace
-
     from claude_tray.paths import settings_file
-    from claude_tray.settings import load_settings
+    from claude_tray.settings import load_settings, select_accounts
 
-    settings = load_settings(settings_file())
-    if only is None:
-        return settings
-    chosen = tuple(a for a in settings.accounts if a.name == only)
-    if not chosen:
-        names = ", ".join(a.name for a in settings.accounts)
-        raise LookupError(f"no account named {only!r} (configured: {names})")
-    return replace(settings, accounts=chosen)
+    return select_accounts(load_settings(settings_file()), only)
 
 
 def _read(account: AccountSettings, fetcher: AccountFetcher, clock: Clock) -> AccountStatus:

@@ -55,16 +55,17 @@ def run(args: argparse.Namespace) -> int:
     import random
 
     from claude_tray.clock import SystemClock
-    from claude_tray.commands.status import _settings  # the same --account selection as status
     from claude_tray.errors import ConfigError
     from claude_tray.fetch import build_fetchers
     from claude_tray.last_poll import LastPollRecorder, default_path
     from claude_tray.log import setup_logging
+    from claude_tray.paths import settings_file
     from claude_tray.poller.poller import Poller
+    from claude_tray.settings import load_settings, select_accounts
 
     setup_logging()
     try:
-        settings = _settings(args.account)
+        settings = select_accounts(load_settings(settings_file()), args.account)
     except ConfigError as err:
         sys.stderr.write(f"claude-tray: settings: {err.message}\n")
         return 1
@@ -100,23 +101,19 @@ def run(args: argparse.Namespace) -> int:
 
 def _live(settings: Settings, clock: Clock, poller: Poller, printer: _Printer, only: str | None) -> Live:
     """Notifications and hot reload; a reload keeps the --account selection."""
-    from dataclasses import replace
-
     from claude_tray.errors import ConfigError
     from claude_tray.fetch import build_fetchers
     from claude_tray.live import build_live
     from claude_tray.paths import settings_file
-    from claude_tray.settings import load_settings
+    from claude_tray.settings import load_settings, select_accounts
 
     def apply(new: Settings) -> None:
-        chosen = tuple(a for a in new.accounts if only is None or a.name == only)
-        if not chosen:
-            sys.stderr.write(
-                f"claude-tray: settings: no account named {only!r} any more; keeping the old ones\n"
-            )
+        try:
+            selected = select_accounts(new, only)
+        except LookupError as err:
+            sys.stderr.write(f"claude-tray: settings: {err.args[0]}; keeping the old accounts\n")
             return
-        selected = replace(new, accounts=chosen)
-        printer._thresholds = selected.thresholds  # the waybar classes follow the reload
+        printer.set_thresholds(selected.thresholds)  # the waybar classes follow the reload
         poller.apply_settings(selected, build_fetchers(selected, clock))
 
     path = settings_file()
@@ -196,6 +193,10 @@ class _Printer:
         self._nudges = nudges
         self._last: dict[str, str] = {}
         self._lock = threading.Lock()
+
+    def set_thresholds(self, thresholds: Thresholds) -> None:
+        with self._lock:
+            self._thresholds = thresholds
 
     def __call__(self, change: StatusChange) -> None:
         status = change.current
