@@ -99,8 +99,10 @@ def refreshed(state: AccountState, mono: float, wall: datetime) -> tuple[Account
     """A manual refresh: fetch now unless a rate-limit wait is active. Returns (state, accepted)."""
     if state.held_until is not None and state.held_until > mono:
         return state, False
-    if state.in_flight:
-        return state, True
+    if state.in_flight and not state.watch:
+        return state, True  # the fetch under way is the refresh
+    # Otherwise nothing, or only a local credential check, is under way: ask for a fetch now.
+    # A check finishing later keeps this ``due`` (after_check leaves it alone once watch is off).
     ready = dataclasses.replace(state, held_until=None, watch=False, next_check=None)
     return scheduled(ready, mono, mono, wall), True
 
