@@ -35,6 +35,9 @@ from claude_tray.model import Severity
 from claude_tray.render.theme import SEVERITY_COLOURS
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the desktop helpers the tests use (tests/desktop/helpers)
+from tests.desktop.helpers.processes import announce_display, start_xvfb, stop_process  # noqa: E402
+
 OUT = ROOT / "packaging" / "screenshots" / "menu.png"
 SCREEN = (1024, 768)
 TRAY_HEIGHT = 32
@@ -100,13 +103,7 @@ def process(argv: list[str], env: dict[str, str], **kwargs: object) -> Iterator[
     try:
         yield proc
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(3)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_process(proc)
 
 
 def wait_for(check: Callable[[], T | None], timeout: float, what: str) -> T:
@@ -151,23 +148,11 @@ def start_bus(stack: ExitStack, env: dict[str, str]) -> None:
 
 
 def start_display(stack: ExitStack, env: dict[str, str]) -> str:
-    read_end, write_end = os.pipe()
     size = f"{SCREEN[0]}x{SCREEN[1]}x24"
-    argv = ["Xvfb", "-displayfd", str(write_end), "-screen", "0", size, "-nolisten", "tcp", "-br"]
-    stack.enter_context(process(argv, env, pass_fds=(write_end,), stderr=subprocess.DEVNULL))
-    os.close(write_end)
-    number = b""
-    while not number.endswith(b"\n"):
-        chunk = os.read(read_end, 16)
-        if not chunk:
-            raise SystemExit("make_screenshot: Xvfb exited before naming its display")
-        number += chunk
-    os.close(read_end)
-    env["DISPLAY"] = ":" + number.decode().strip()
+    proc, env["DISPLAY"] = start_xvfb(["-screen", "0", size, "-nolisten", "tcp", "-br"], env)
+    stack.callback(stop_process, proc)
     # D-Bus-activated services (the notification daemon GTK wakes at start-up) need the display too
-    subprocess.run(
-        ["dbus-update-activation-environment", "DISPLAY"], env=env, check=False, capture_output=True
-    )
+    announce_display(env)
     return env["DISPLAY"]
 
 

@@ -40,6 +40,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.desktop.helpers.processes import announce_display, start_xvfb, stop_process
+
 HELPERS = Path(__file__).resolve().parents[1] / "desktop" / "helpers"
 TICK = os.sysconf("SC_CLK_TCK")
 SETTLE = 10.0  # seconds after the spawn when RSS is read and the idle window starts
@@ -152,21 +154,8 @@ class Watcher:
             return min(t for t in self._seen if t >= start) - start
 
     def close(self) -> None:
-        stop(self.proc)
+        stop_process(self.proc)
         self._reader.join()
-
-
-def stop(proc: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    for pipe in (proc.stdout, proc.stderr, proc.stdin):
-        if pipe is not None:
-            pipe.close()
 
 
 @contextmanager
@@ -175,7 +164,7 @@ def started(argv: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[b
     try:
         yield proc
     finally:
-        stop(proc)
+        stop_process(proc)
 
 
 def session_bus(stack: ExitStack, env: dict[str, str]) -> None:
@@ -186,32 +175,15 @@ def session_bus(stack: ExitStack, env: dict[str, str]) -> None:
         text=True,
         env=env,
     )
-    stack.callback(stop, proc)
+    stack.callback(stop_process, proc)
     assert proc.stdout is not None
     env["DBUS_SESSION_BUS_ADDRESS"] = proc.stdout.readline().strip()
 
 
 def xvfb(stack: ExitStack, env: dict[str, str]) -> None:
-    read_end, write_end = os.pipe()
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), *XVFB_ARGS],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    stack.callback(stop, proc)
-    os.close(write_end)
-    number = b""
-    while not number.endswith(b"\n"):
-        chunk = os.read(read_end, 16)
-        if not chunk:
-            raise RuntimeError("Xvfb died before printing its display number")
-        number += chunk
-    os.close(read_end)
-    env["DISPLAY"] = ":" + number.decode().strip()
-    subprocess.run(
-        ["dbus-update-activation-environment", "DISPLAY"], env=env, check=False, capture_output=True
-    )
+    proc, env["DISPLAY"] = start_xvfb(list(XVFB_ARGS), env)
+    stack.callback(stop_process, proc)
+    announce_display(env)
 
 
 def notifications(stack: ExitStack, env: dict[str, str], home: Path) -> None:
@@ -222,7 +194,7 @@ def notifications(stack: ExitStack, env: dict[str, str], home: Path) -> None:
         text=True,
         env=env,
     )
-    stack.callback(stop, proc)
+    stack.callback(stop_process, proc)
     assert proc.stdout is not None
     proc.stdout.readline()  # "ready"
 

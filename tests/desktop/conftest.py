@@ -9,7 +9,6 @@ the XEmbed selection, SNI properties and dbusmenu over D-Bus.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -19,29 +18,15 @@ import pytest
 
 from tests.desktop.helpers import traytest
 from tests.desktop.helpers.app import TrayProcess
+from tests.desktop.helpers.processes import announce_display, missing, start_xvfb, stop_process
 
 HELPERS = Path(__file__).resolve().parent / "helpers"
 
 
-def stop_process(proc: subprocess.Popen[bytes] | subprocess.Popen[str] | None, timeout: float = 3.0) -> None:
-    if proc is None:
-        return
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    for pipe in (proc.stdin, proc.stdout, proc.stderr):
-        if pipe is not None:
-            pipe.close()
-
-
 def need(*executables: str) -> None:
-    missing = [e for e in executables if not shutil.which(e)]
-    if missing:
-        pytest.skip(f"missing executables: {', '.join(missing)}")
+    absent = missing(*executables)
+    if absent:
+        pytest.skip(f"missing executables: {', '.join(absent)}")
 
 
 def _swap_env(name: str, value: str) -> str | None:
@@ -79,24 +64,9 @@ def session_bus() -> Iterator[str]:
 def xvfb(session_bus: str) -> Iterator[str]:
     """Xvfb on the lowest free display (-displayfd); DISPLAY exported for children."""
     need("Xvfb")
-    read_end, write_end = os.pipe()
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "800x600x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    number = b""
-    while not number.endswith(b"\n"):
-        chunk = os.read(read_end, 16)
-        if not chunk:
-            raise RuntimeError("Xvfb died before printing its display number")
-        number += chunk
-    os.close(read_end)
-    old = _swap_env("DISPLAY", ":" + number.decode().strip())
-    # let D-Bus-activated services (prompters, notification daemons) see the display
-    subprocess.run(["dbus-update-activation-environment", "DISPLAY"], check=False, capture_output=True)
+    proc, display = start_xvfb(["-screen", "0", "800x600x24", "-nolisten", "tcp"])
+    old = _swap_env("DISPLAY", display)
+    announce_display()
     yield os.environ["DISPLAY"]
     stop_process(proc)
     _restore_env("DISPLAY", old)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -20,32 +19,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.desktop.helpers.processes import missing, stop_process
+
 SECRETS_NAME = "org.freedesktop.secrets"
 PASSWORD = b"test"  # the throwaway login keyring's password
 # Pins keyring in child processes: a broken Secret Service must fail loudly, not fall back
 PIN_SECRET_SERVICE = {"PYTHON_KEYRING_BACKEND": "keyring.backends.SecretService.Keyring"}
 
-Process = subprocess.Popen[bytes] | subprocess.Popen[str]
-
 
 def require(*executables: str) -> None:
-    missing = [e for e in executables if not shutil.which(e)]
-    if missing:
-        pytest.skip(f"missing executables: {', '.join(missing)}")
-
-
-def stop(proc: Process) -> None:
-    """Terminate by PID, kill after 3 s, close the pipes."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(3.0)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    for pipe in (proc.stdin, proc.stdout, proc.stderr):
-        if pipe is not None:
-            pipe.close()
+    absent = missing(*executables)
+    if absent:
+        pytest.skip(f"missing executables: {', '.join(absent)}")
 
 
 def start_bus(config: Path | None = None) -> tuple[subprocess.Popen[str], str]:
@@ -102,7 +87,7 @@ def start_gnome_keyring(timeout: float = 10.0) -> subprocess.Popen[bytes]:
     deadline = time.monotonic() + timeout
     while not has_owner(SECRETS_NAME):  # a condition with a deadline, not a fixed sleep
         if time.monotonic() > deadline or proc.poll() is not None:
-            stop(proc)
+            stop_process(proc)
             raise AssertionError(f"gnome-keyring did not take {SECRETS_NAME} within {timeout:g} s")
         time.sleep(0.02)
     return proc
@@ -153,7 +138,7 @@ def private_bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     proc, address = start_bus()
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
     yield address
-    stop(proc)
+    stop_process(proc)
 
 
 @pytest.fixture
@@ -162,7 +147,7 @@ def secret_service(private_bus: str) -> Iterator[subprocess.Popen[bytes]]:
     require("gnome-keyring-daemon", "dbus-update-activation-environment")
     proc = start_gnome_keyring()
     yield proc
-    stop(proc)
+    stop_process(proc)
 
 
 @pytest.fixture
@@ -171,4 +156,4 @@ def bare_bus(tmp_path: Path) -> Iterator[str]:
     require("dbus-daemon")
     proc, address = start_bus(bare_bus_config(tmp_path))
     yield address
-    stop(proc)
+    stop_process(proc)
