@@ -123,7 +123,9 @@ def private_home(base: Path) -> dict[str, str]:
     for sub in (".config", ".local/share", ".local/state", ".cache", "run"):
         (home / sub).mkdir(parents=True)
     (home / "run").chmod(0o700)
-    login = {"accessToken": "sk-ant-oat01-screenshot", "expiresAt": 4102444800000, "scopes": ["user:profile"]}
+    # valid for a day from now: the real clock decides, never a pinned date
+    expires = int((time.time() + 86400) * 1000)
+    login = {"accessToken": "sk-ant-oat01-screenshot", "expiresAt": expires, "scopes": ["user:profile"]}
     (home / ".claude").mkdir()
     (home / ".claude" / ".credentials.json").write_text(json.dumps({"claudeAiOauth": login}))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_", "XDG_", "DBUS_"))}

@@ -32,6 +32,7 @@ from claude_tray.last_poll import LastPollRecorder, PollRecord, parse_records, r
 from claude_tray.model import AccountStatus, Health, SourceKind, StatusChange, UsageSnapshot
 from claude_tray.sources import SourceReport
 from tests.support.clock import FakeClock
+from tests.support.dates import epoch_ms
 from tests.support.fixtures import fixture_bytes
 from tests.support.http import LoopbackServer, Reply
 from tests.support.watch import WatchProcess, write_credentials
@@ -314,7 +315,8 @@ def test_doctor_reads_the_login_and_the_last_poll_a_watch_recorded(
     isolated_home: Path, headless_env: dict[str, str], server: LoopbackServer, tmp_path: Path
 ) -> None:
     token = "sk-ant-oat01-doctor-test-token"
-    credentials = write_credentials(isolated_home, token)
+    expires_ms = epoch_ms(timedelta(days=30))
+    credentials = write_credentials(isolated_home, token, expires_at_ms=expires_ms)
     before = credentials.read_bytes(), credentials.stat().st_mtime_ns
     body = fixture_bytes("api/usage/leonardocouy__claudometer__src-tauri_src_fixtures_oauth_usage_ok.json")
     server.script("/api/oauth/usage", Reply(200, body=body))
@@ -327,7 +329,8 @@ def test_doctor_reads_the_login_and_the_last_poll_a_watch_recorded(
     by_topic = {(f["topic"], f["account"]): f for f in findings}
     account = by_topic[("Account default", "default")]
     assert account["level"] == "ok"
-    assert account["text"].startswith("auto -> cli: login found, expires 2100-01-01")
+    expires = datetime.fromtimestamp(expires_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    assert account["text"].startswith(f"auto -> cli: login found, expires {expires}")
     last = by_topic[("last poll", "default")]
     assert last["level"] in ("ok", "warn")  # fresh, or stale: the fixture's windows reset long ago
     assert "recorded just now" in last["text"]

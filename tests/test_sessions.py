@@ -15,6 +15,7 @@ from claude_tray.sessions import SessionWatch, app_part, session_dirs
 from claude_tray.settings import Settings, parse_settings
 from claude_tray.statusline import RecordStore, default_root, parse_feed
 from tests.support.clock import FakeClock
+from tests.support.dates import touch_now
 
 
 def transcript(
@@ -30,7 +31,7 @@ def transcript(
     }
     with path.open("a") as fh:
         fh.write(json.dumps(line) + "\n")
-    return path
+    return touch_now(path)
 
 
 def test_status_json_lists_each_accounts_sessions(

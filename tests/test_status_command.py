@@ -12,11 +12,12 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.support.dates import epoch_ms
 from tests.support.fixtures import fixture_bytes
 from tests.support.http import LoopbackServer, Reply
 from tests.test_parse import EXPECTED
@@ -202,7 +203,8 @@ def test_no_login_at_all(server: LoopbackServer) -> None:
 
 
 def test_expired_login_is_not_sent(server: LoopbackServer, login: Path) -> None:
-    login.write_text(json.dumps({"claudeAiOauth": {"accessToken": TOKEN, "expiresAt": 1785876648522}}))
+    expired = epoch_ms(-timedelta(days=1))
+    login.write_text(json.dumps({"claudeAiOauth": {"accessToken": TOKEN, "expiresAt": expired}}))
     run = status(server, "--json")
     assert (run.code, run.account()["health"], run.account()["message"]) == (
         1,

@@ -29,10 +29,13 @@ from claude_tray.statusline import (
 )
 from tests.support.claude_code import write_login
 from tests.support.clock import FakeClock
+from tests.support.dates import touch_now
 from tests.support.fixtures import fixture_bytes, fixture_json
 from tests.support.http import LoopbackServer, Reply
 
-NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+# The real clock at import, to the minute: `claude-tray statusline` runs in a subprocess on the
+# real clock, so the reset times it is fed must lie ahead of *today*, whatever today is.
+NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 RESET_5H = int((NOW + timedelta(hours=2, minutes=14)).timestamp())
 RESET_7D = int((NOW + timedelta(days=3, hours=4)).timestamp())
 STATUSLINE_FIXTURE = "transcripts/ryoppippi__ccusage__apps_ccusage_test_statusline-test.json"
@@ -407,6 +410,7 @@ def test_statusline_and_transcript_reading_never_write_under_claude_dir(isolated
     transcript.write_bytes(
         b'{"type":"assistant","message":{"model":"claude-opus-4-6","usage":{"input_tokens":5}}}\n{"half'
     )
+    touch_now(transcript)
     (claude / "settings.json").write_text('{"model": "opus"}\n')
     (claude / ".credentials.json").write_text('{"claudeAiOauth": {"accessToken": "x"}}')
     before = tree(claude)

@@ -20,11 +20,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from tests.support.dates import login_expiry_ms
+
 REPO = Path(__file__).resolve().parents[2]
-FAR_FUTURE_MS = 4102444800000  # 2100-01-01
 
 
-def write_credentials(home: Path, token: str, *, expires_at_ms: int = FAR_FUTURE_MS) -> Path:
+def write_credentials(home: Path, token: str, *, expires_at_ms: int | None = None) -> Path:
     """A Claude Code login in ``home/.claude/.credentials.json`` (test token, never a real one)."""
     path = home / ".claude" / ".credentials.json"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -32,7 +33,7 @@ def write_credentials(home: Path, token: str, *, expires_at_ms: int = FAR_FUTURE
         "claudeAiOauth": {
             "accessToken": token,
             "refreshToken": "test-refresh",
-            "expiresAt": expires_at_ms,
+            "expiresAt": login_expiry_ms() if expires_at_ms is None else expires_at_ms,
             "scopes": ["user:inference", "user:profile"],
             "subscriptionType": "max",
         }
