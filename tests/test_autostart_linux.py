@@ -106,7 +106,8 @@ def test_exec_quoting_survives_glibs_parser(tmp_path: Path) -> None:
         pytest.skip("PyGObject (python3-gi) not available")
     assert done.returncode == 0
     deadline = time.monotonic() + 10
-    while not out.exists() and time.monotonic() < deadline:
+    # the launched recorder creates the file, then writes it: wait for the whole document
+    while not (out.exists() and out.read_text().endswith("]")) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert json.loads(out.read_text()) == args
     assert exec_value(["a b"]) == '"a b"'
