@@ -27,6 +27,7 @@ from datetime import datetime, timedelta, tzinfo
 from claude_tray.forecast import Forecast, describe
 from claude_tray.model import (
     AccountStatus,
+    ExtraState,
     Health,
     IconSpec,
     Severity,
@@ -37,9 +38,17 @@ from claude_tray.model import (
     worst_severity,
 )
 from claude_tray.poller.staleness import RESET_NOTE, as_of, reset_since
-from claude_tray.report import extra_text, format_age, format_percent, format_reset
+from claude_tray.report import format_age, format_reset
 from claude_tray.settings import Settings
 from claude_tray.transcripts import SessionContext, session_menu_lines
+from claude_tray.wording import (
+    BREAKDOWN_LABEL,
+    breakdown_text,
+    extra_alert,
+    extra_text,
+    short_percent,
+    window_text,
+)
 
 __all__ = ["SEPARATOR", "USAGE_PAGE", "Action", "MenuEntry", "TrayView", "build_view", "icon_spec"]
 
@@ -177,7 +186,7 @@ def _current(status: AccountStatus, now: datetime) -> UsageSnapshot | None:
 
 def _ring_value(snapshot: UsageSnapshot | None, key: str) -> float | None:
     window = snapshot.window(key) if snapshot is not None else None
-    return _rounded(window.utilization) if window is not None else None
+    return _rounded(window.utilization) if window is not None and window.drives else None
 
 
 def _ring_severity(status: AccountStatus, settings: Settings, now: datetime) -> Severity | None:
@@ -224,9 +233,11 @@ def _summary(status: AccountStatus, settings: Settings, now: datetime) -> str:
     parts = []
     for key in (settings.icon.outer, settings.icon.inner):
         window = snapshot.window(key) if snapshot is not None else None
-        if window is not None:
-            parts.append(f"{window.label} {format_percent(window.utilization)}")
+        if window is not None and window.drives:
+            parts.append(f"{window.label} {short_percent(window)}")
+    alert = extra_alert(snapshot.extra) if snapshot is not None else None
     text = " · ".join(parts) if parts else "no data"
+    text += f" · {alert}" if alert else ""
     if status.health is not Health.FRESH:
         text += f" ({(status.message or status.health.value.replace('_', ' ')).lower()})"
     return text
@@ -297,9 +308,14 @@ def account_rows(
         reset = {w.key for w in raw.windows if reset_since(w, now)}
         reset |= {w.key for w in raw.windows if f"{w.label}: {RESET_NOTE}" in status.detail}
         windows = sorted(raw.windows, key=lambda w: _GROUP_ORDER[w.group])
+        extra = _extra_row(raw)
+        if extra is not None and extra_alert(raw.extra):  # out of credits: the first thing read
+            rows.append(extra)
         rows.extend(_info(_window_label(w, now, tz, was_reset=w.key in reset)) for w in windows)
-        if raw.extra is not None and raw.extra.enabled:
-            rows.append(_info(f"Extra usage: {extra_text(raw.extra)}"))
+        if extra is not None and not extra_alert(raw.extra):
+            rows.append(extra)
+        if raw.breakdown is not None and raw.breakdown.rows:
+            rows.append(_info(f"{BREAKDOWN_LABEL}: {breakdown_text(raw.breakdown)}"))
         if not raw.windows and raw.extra is None:
             rows.append(_info("No usage limits reported"))
         rows.append(_info(f"updated {format_age(raw.fetched_at, now)} · {raw.provenance}"))
@@ -309,12 +325,20 @@ def account_rows(
     return tuple(rows)
 
 
+def _extra_row(snapshot: UsageSnapshot) -> MenuEntry | None:
+    """Extra usage unless it is plainly switched off ("off" is not worth a row; "out of credits" is)."""
+    extra = snapshot.extra
+    if extra is None or extra.state is ExtraState.OFF:
+        return None
+    return _info(f"Extra usage: {extra_text(extra)}")
+
+
 def _window_label(window: UsageWindow, now: datetime, tz: tzinfo | None, *, was_reset: bool) -> str:
     if was_reset:
         return f"{window.label}: 0% · {RESET_NOTE}"
-    if window.utilization is None:
-        return f"{window.label}: no data"
-    text = f"{window.label}: {format_percent(window.utilization)}"
+    text = f"{window.label}: {window_text(window)}"
+    if window.utilization is None and window.dollars is None:
+        return text  # "no data": a reset time alone says nothing about use
     if window.resets_at is not None:
         text += f" · {format_reset(window.resets_at, now, tz)}"
     return text
