@@ -38,7 +38,6 @@ from claude_tray.wording import (
     format_percent,
     short_percent,
     window_notes,
-    window_text,
     window_value,
 )
 
@@ -60,7 +59,6 @@ __all__ = [
     "format_text",
     "status_document",
     "waybar_json",
-    "window_text",
 ]
 
 # 2: a window's utilization may be computed from dollars (utilization_computed) or null (dollars
@@ -224,7 +222,8 @@ def _waybar_tooltip(status: AccountStatus, now: datetime, tz: tzinfo | None) -> 
     if snapshot is not None:
         for w in snapshot.windows:
             reset = f", resets {format_clock(w.resets_at, now, tz)}" if w.resets_at is not None else ""
-            lines.append(f"{w.label}: {window_text(w)}{reset}")
+            notes = "".join(f" · {note}" for note in window_notes(w))
+            lines.append(f"{w.label}: {window_value(w)}{reset}{notes}")
         if snapshot.extra is not None:
             lines.append(f"Extra usage: {extra_text(snapshot.extra)}")
         if snapshot.breakdown is not None and snapshot.breakdown.rows:

@@ -8,8 +8,8 @@ understand says it is not counted; "off" is never worded like "you ran out".
 '€534.11'
 >>> extra_text(ExtraUsage(False, 534.11, 550.0, "EUR", 97.0, disabled_reason="out_of_credits"))
 'out of credits · €534.11 of €550.00 (97%)'
->>> window_text(UsageWindow("limit:inactive_pool", "Inactive pool", 100.0, None, active=False, drives=False))
-'100% · not in effect'
+>>> window_notes(UsageWindow("limit:inactive_pool", "Inactive pool", 100.0, None, active=False, drives=False))
+('not in effect',)
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ __all__ = [
     "format_percent",
     "short_percent",
     "window_notes",
-    "window_text",
     "window_value",
 ]
 
@@ -60,11 +59,6 @@ def window_notes(window: UsageWindow) -> tuple[str, ...]:
     if not window.drives:
         notes.append("not in effect" if window.active is False else "not counted in alerts")
     return tuple(notes)
-
-
-def window_text(window: UsageWindow) -> str:
-    """The value and the notes of one window, as menu, tooltip and notifications word it."""
-    return " · ".join((window_value(window), *window_notes(window)))
 
 
 def _dollars_text(dollars: Dollars) -> str:

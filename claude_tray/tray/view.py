@@ -47,7 +47,8 @@ from claude_tray.wording import (
     extra_alert,
     extra_text,
     short_percent,
-    window_text,
+    window_notes,
+    window_value,
 )
 
 __all__ = ["SEPARATOR", "USAGE_PAGE", "Action", "MenuEntry", "TrayView", "build_view", "icon_spec"]
@@ -336,12 +337,11 @@ def _extra_row(snapshot: UsageSnapshot) -> MenuEntry | None:
 def _window_label(window: UsageWindow, now: datetime, tz: tzinfo | None, *, was_reset: bool) -> str:
     if was_reset:
         return f"{window.label}: 0% · {RESET_NOTE}"
-    text = f"{window.label}: {window_text(window)}"
-    if window.utilization is None and window.dollars is None:
-        return text  # "no data": a reset time alone says nothing about use
-    if window.resets_at is not None:
-        text += f" · {format_reset(window.resets_at, now, tz)}"
-    return text
+    parts = [f"{window.label}: {window_value(window)}"]
+    # "no data" gets no reset time: a reset time alone says nothing about use
+    if window.resets_at is not None and (window.utilization is not None or window.dollars is not None):
+        parts.append(format_reset(window.resets_at, now, tz))
+    return " · ".join((*parts, *window_notes(window)))
 
 
 def _state_line(status: AccountStatus) -> str:
