@@ -299,21 +299,22 @@ def _sessions_section(sessions: Sequence[SessionContext]) -> tuple[MenuEntry, ..
 def account_rows(
     status: AccountStatus, now: datetime, tz: tzinfo | None = None, wall: Forecast | None = None
 ) -> tuple[MenuEntry, ...]:
-    """The readout of one account: the binding-wall forecast, its windows, extra usage, age and
-    source, and its state."""
+    """The readout of one account: extra usage first when it ran out, the binding-wall forecast,
+    its windows, extra usage, the weekly breakdown, age and source, and its state."""
     rows: list[MenuEntry] = []
     raw = status.snapshot
+    extra = _extra_row(raw) if raw is not None else None
+    alert = raw is not None and extra_alert(raw.extra) is not None
+    if extra is not None and alert:  # out of credits: the first thing read
+        rows.append(extra)
     if raw is not None and wall is not None:
         rows.append(_info(f"{wall.label}: {describe(wall, now, tz)}"))
     if raw is not None:
         reset = {w.key for w in raw.windows if reset_since(w, now)}
         reset |= {w.key for w in raw.windows if f"{w.label}: {RESET_NOTE}" in status.detail}
         windows = sorted(raw.windows, key=lambda w: _GROUP_ORDER[w.group])
-        extra = _extra_row(raw)
-        if extra is not None and extra_alert(raw.extra):  # out of credits: the first thing read
-            rows.append(extra)
         rows.extend(_info(_window_label(w, now, tz, was_reset=w.key in reset)) for w in windows)
-        if extra is not None and not extra_alert(raw.extra):
+        if extra is not None and not alert:
             rows.append(extra)
         if raw.breakdown is not None and raw.breakdown.rows:
             rows.append(_info(f"{BREAKDOWN_LABEL}: {breakdown_text(raw.breakdown)}"))
