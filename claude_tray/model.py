@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -115,7 +116,8 @@ class Dollars:
             used = limit - self.remaining
         if used is None or limit is None or limit <= 0:
             return None
-        return round(used / limit * 100.0, 4)
+        share = used / limit * 100.0
+        return round(share, 4) if math.isfinite(share) else None
 
 
 @dataclass(frozen=True, slots=True)

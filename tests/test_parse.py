@@ -413,17 +413,56 @@ json_values = st.recursive(
     max_leaves=40,
 )
 window_like = st.fixed_dictionaries(
-    {}, optional={"utilization": json_values, "resets_at": json_values, "percent": json_values}
+    {},
+    optional={
+        "utilization": json_values,
+        "resets_at": json_values,
+        "percent": json_values,
+        "limit_dollars": json_values,
+        "used_dollars": json_values,
+        "remaining_dollars": json_values,
+        "locked_reason": json_values,
+    },
+)
+money_like = st.fixed_dictionaries(
+    {}, optional={"amount_minor": json_values, "currency": json_values, "exponent": json_values}
 )
 usage_like = st.dictionaries(
-    st.sampled_from(["five_hour", "seven_day", "seven_day_opus", "extra_usage", "spend", "limits", "x"]),
+    st.sampled_from(
+        [
+            "five_hour",
+            "seven_day",
+            "seven_day_opus",
+            "extra_usage",
+            "spend",
+            "limits",
+            "seven_day_breakdown",
+            "x",
+        ]
+    ),
     json_values
     | window_like
+    | st.fixed_dictionaries(
+        {},
+        optional={
+            "used": money_like | json_values,
+            "limit": money_like | json_values,
+            "cap": json_values,
+            "decimal_places": json_values,
+            "used_credits": json_values,
+            "currency": json_values,
+            "disabled_reason": json_values,
+            "rows": st.lists(
+                json_values | st.fixed_dictionaries({}, optional={"key": json_values, "percent": json_values})
+            ),
+        },
+    )
     | st.lists(
         st.fixed_dictionaries(
             {},
             optional={
-                "kind": json_values,
+                "kind": json_values | st.sampled_from(["session", "weekly_all", "weekly_scoped", "pool"]),
+                "is_active": json_values,
                 "percent": json_values,
                 "scope": json_values,
                 "resets_at": json_values,
@@ -444,7 +483,11 @@ def test_any_json_gives_a_snapshot_or_a_format_error(data: object) -> None:
         keys = [w.key for w in snapshot.windows]
         assert len(keys) == len(set(keys))  # one limit never appears twice
         for window in snapshot.windows:
-            assert window.utilization is not None and math.isfinite(window.utilization)
+            if window.utilization is None:  # only a window that carries dollars or a lock
+                assert window.dollars is not None or window.locked_reason is not None
+            else:
+                assert math.isfinite(window.utilization)
+            assert window.drives or window.key.startswith("limit:") or window.computed
             assert window.resets_at is None or window.resets_at.utcoffset() == timedelta(0)
     for parser in (parse_profile, parse_organizations, parse_overage_spend_limit):
         with contextlib.suppress(ResponseFormatError):

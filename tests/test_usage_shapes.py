@@ -459,6 +459,7 @@ def test_dollar_windows_show_dollars_and_a_computed_percentage_never_zero() -> N
         (Dollars(None, 12.5, None), None, "$12.50 used"),
         (Dollars(None, None, 3.0), None, "$3.00 left"),
         (Dollars(0.0, 0.0, 0.0), None, "$0.00 of $0.00"),  # a zero limit is no percentage
+        (Dollars(1e-300, 1e10, None), None, "$10,000,000,000.00 of $0.00"),  # never an inf %
     ],
 )
 def test_dollar_wording_and_the_computed_share(dollars: Dollars, percent: float | None, words: str) -> None:
