@@ -14,7 +14,8 @@
   windows the program knows by name (a code-named credit grant is not a quota).
 * **limits[] kinds**: only ``session``, ``weekly_all`` and ``weekly_scoped`` drive the icon;
   any other kind is kept (keyed ``limit:<kind>`` so it can never take a known window's key),
-  shown, and marked as not driving. ``is_active`` is kept as sent.
+  shown, and marked as not driving. ``is_active`` is kept as sent; a known kind drives whatever
+  it says (real bodies mark one window active and the others, at 16 % or 42 %, inactive).
 * **seven_day_breakdown**: the week's use by surface, as sent.
 
 >>> extra_money(None, {"used": {"amount_minor": 53411, "currency": "EUR", "exponent": 2},

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
+from claude_tray import wording
 from claude_tray.forecast import Forecast, describe
 from claude_tray.model import (
     AccountStatus,
@@ -41,15 +42,6 @@ from claude_tray.poller.staleness import RESET_NOTE, as_of, reset_since
 from claude_tray.report import format_age, format_reset
 from claude_tray.settings import Settings
 from claude_tray.transcripts import SessionContext, session_menu_lines
-from claude_tray.wording import (
-    BREAKDOWN_LABEL,
-    breakdown_text,
-    extra_alert,
-    extra_text,
-    short_percent,
-    window_notes,
-    window_value,
-)
 
 __all__ = ["SEPARATOR", "USAGE_PAGE", "Action", "MenuEntry", "TrayView", "build_view", "icon_spec"]
 
@@ -235,8 +227,8 @@ def _summary(status: AccountStatus, settings: Settings, now: datetime) -> str:
     for key in (settings.icon.outer, settings.icon.inner):
         window = snapshot.window(key) if snapshot is not None else None
         if window is not None and window.drives:
-            parts.append(f"{window.label} {short_percent(window)}")
-    alert = extra_alert(snapshot.extra) if snapshot is not None else None
+            parts.append(f"{window.label} {wording.short_percent(window)}")
+    alert = wording.extra_alert(snapshot.extra) if snapshot is not None else None
     text = " · ".join(parts) if parts else "no data"
     text += f" · {alert}" if alert else ""
     if status.health is not Health.FRESH:
@@ -299,14 +291,12 @@ def _sessions_section(sessions: Sequence[SessionContext]) -> tuple[MenuEntry, ..
 def account_rows(
     status: AccountStatus, now: datetime, tz: tzinfo | None = None, wall: Forecast | None = None
 ) -> tuple[MenuEntry, ...]:
-    """The readout of one account: extra usage first when it ran out, the binding-wall forecast,
-    its windows, extra usage, the weekly breakdown, age and source, and its state."""
-    rows: list[MenuEntry] = []
+    """The readout of one account: extra usage if it ran out, the binding-wall forecast, windows,
+    extra usage otherwise, the weekly breakdown, age and source, and its state."""
     raw = status.snapshot
     extra = _extra_row(raw) if raw is not None else None
-    alert = raw is not None and extra_alert(raw.extra) is not None
-    if extra is not None and alert:  # out of credits: the first thing read
-        rows.append(extra)
+    alert = raw is not None and wording.extra_alert(raw.extra) is not None
+    rows: list[MenuEntry] = [extra] if extra is not None and alert else []  # ran out: read first
     if raw is not None and wall is not None:
         rows.append(_info(f"{wall.label}: {describe(wall, now, tz)}"))
     if raw is not None:
@@ -317,7 +307,7 @@ def account_rows(
         if extra is not None and not alert:
             rows.append(extra)
         if raw.breakdown is not None and raw.breakdown.rows:
-            rows.append(_info(f"{BREAKDOWN_LABEL}: {breakdown_text(raw.breakdown)}"))
+            rows.append(_info(f"{wording.BREAKDOWN_LABEL}: {wording.breakdown_text(raw.breakdown)}"))
         if not raw.windows and raw.extra is None:
             rows.append(_info("No usage limits reported"))
         rows.append(_info(f"updated {format_age(raw.fetched_at, now)} · {raw.provenance}"))
@@ -332,17 +322,16 @@ def _extra_row(snapshot: UsageSnapshot) -> MenuEntry | None:
     extra = snapshot.extra
     if extra is None or extra.state is ExtraState.OFF:
         return None
-    return _info(f"Extra usage: {extra_text(extra)}")
+    return _info(f"Extra usage: {wording.extra_text(extra)}")
 
 
 def _window_label(window: UsageWindow, now: datetime, tz: tzinfo | None, *, was_reset: bool) -> str:
     if was_reset:
         return f"{window.label}: 0% · {RESET_NOTE}"
-    parts = [f"{window.label}: {window_value(window)}"]
-    # "no data" gets no reset time: a reset time alone says nothing about use
+    parts = [f"{window.label}: {wording.window_value(window)}"]  # "no data" gets no reset time
     if window.resets_at is not None and (window.utilization is not None or window.dollars is not None):
         parts.append(format_reset(window.resets_at, now, tz))
-    return " · ".join((*parts, *window_notes(window)))
+    return " · ".join((*parts, *wording.window_notes(window)))
 
 
 def _state_line(status: AccountStatus) -> str:
