@@ -124,6 +124,7 @@ def readings_of(snapshot: UsageSnapshot) -> tuple[list[Reading], ExtraReading | 
     rows = [
         Reading(snapshot.account, w.key, w.label, w.utilization, w.resets_at, snapshot.fetched_at, source)
         for w in snapshot.windows
+        if w.drives  # a limit the program does not understand is never charted nor forecast
     ]
     extra = snapshot.extra
     if extra is None:

@@ -18,12 +18,16 @@ True
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 __all__ = [
     "AccountStatus",
+    "BreakdownRow",
+    "Dollars",
+    "ExtraState",
     "ExtraUsage",
     "Health",
     "IconSpec",
@@ -33,6 +37,7 @@ __all__ = [
     "Thresholds",
     "UsageSnapshot",
     "UsageWindow",
+    "WeeklyBreakdown",
     "WindowGroup",
     "severity",
     "worst_severity",
@@ -94,11 +99,39 @@ class WindowGroup(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class Dollars:
+    """The money side of a window (Enterprise seats, credit grants), in US dollars as sent."""
+
+    limit: float | None
+    used: float | None
+    remaining: float | None
+
+    def percent(self) -> float | None:
+        """Used share of the limit, computed (the server sent no percentage); None if unknowable."""
+        limit = self.limit
+        if limit is None and self.used is not None and self.remaining is not None:
+            limit = self.used + self.remaining
+        used = self.used
+        if used is None and limit is not None and self.remaining is not None:
+            used = limit - self.remaining
+        if used is None or limit is None or limit <= 0:
+            return None
+        share = used / limit * 100.0
+        return round(share, 4) if math.isfinite(share) else None
+
+
+@dataclass(frozen=True, slots=True)
 class UsageWindow:
     """One usage limit window as the server reported it.
 
     ``utilization`` is a percentage 0-100 as sent (it may exceed 100); ``None`` means
     unknown and is never drawn as 0 %. ``resets_at`` is an aware UTC datetime or ``None``.
+
+    Late-2026 additions: ``dollars`` and ``locked_reason`` as sent; ``computed`` says
+    ``utilization`` was derived from ``dollars`` (the server sent none) and must be labelled so;
+    ``active`` is a ``limits[]`` row's ``is_active``; ``drives`` is False for a limit the program
+    does not understand (an unknown ``limits[]`` kind), which is shown but never colours the icon
+    or the waybar class, never notifies and is never forecast.
     """
 
     key: str  # stable: "five_hour", "seven_day", "model:Opus", "seven_day_cowork", ...
@@ -106,11 +139,29 @@ class UsageWindow:
     utilization: float | None
     resets_at: datetime | None
     group: WindowGroup = WindowGroup.OTHER
+    dollars: Dollars | None = None
+    locked_reason: str | None = None
+    computed: bool = False
+    active: bool | None = None
+    drives: bool = True
+
+
+class ExtraState(enum.Enum):
+    """What paid extra usage is doing. "Off" (switched off) is not "you ran out"."""
+
+    ON = "on"
+    OFF = "off"  # switched off: by the user, or for a reason the server names
+    OUT_OF_CREDITS = "out_of_credits"
+    SPEND_LIMIT_REACHED = "spend_limit_reached"
 
 
 @dataclass(frozen=True, slots=True)
 class ExtraUsage:
-    """Paid overage ("extra usage"), in major currency units (dollars, euros)."""
+    """Paid overage ("extra usage"), in major currency units (dollars, euros).
+
+    ``disabled_reason`` (e.g. "out_of_credits"), ``user_disabled`` and ``spend_limit_reached``
+    are as sent (None = not sent); :attr:`state` reads them together.
+    """
 
     enabled: bool
     used: float | None
@@ -118,6 +169,36 @@ class ExtraUsage:
     currency: str  # ISO code, e.g. "USD"
     utilization: float | None
     currency_assumed: bool = False  # the server sent no currency; USD is a guess
+    disabled_reason: str | None = None
+    user_disabled: bool | None = None
+    spend_limit_reached: bool | None = None
+
+    @property
+    def state(self) -> ExtraState:
+        reason = (self.disabled_reason or "").strip().casefold()
+        if reason == ExtraState.OUT_OF_CREDITS.value:
+            return ExtraState.OUT_OF_CREDITS
+        if self.spend_limit_reached or reason == ExtraState.SPEND_LIMIT_REACHED.value:
+            return ExtraState.SPEND_LIMIT_REACHED
+        return ExtraState.ON if self.enabled else ExtraState.OFF
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownRow:
+    """One surface's share of the week's use (``seven_day_breakdown.rows[]``), as sent."""
+
+    key: str  # "claude_code", "chat", ...
+    label: str  # the server's display name: "Claude Code", "Chats"
+    percent: float | None  # None = not sent (never shown as 0 %)
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyBreakdown:
+    """Which surface used the week (``seven_day_breakdown``); ``rows`` may be empty."""
+
+    rows: tuple[BreakdownRow, ...]
+    as_of: datetime | None = None
+    window_started_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +210,7 @@ class UsageSnapshot:
     fetched_at: datetime  # aware UTC
     windows: tuple[UsageWindow, ...]
     extra: ExtraUsage | None = None
+    breakdown: WeeklyBreakdown | None = None
 
     @property
     def provenance(self) -> str:

@@ -8,6 +8,9 @@ thresholds have already been announced in the current window period. From each
   announced in this period; several levels crossed by one reading give one notice (the highest).
   With ``pace = true`` the notice waits until usage also runs ahead of the elapsed share of the
   window. The first reading of a window (start-up, a new account) only arms the rules.
+* **extra usage**: paid extra usage ran out of credits or reached its spend limit (an edge from
+  any other state; switched by ``usage``). A limit the program does not understand (an unknown
+  ``limits[]`` kind) never notifies.
 * **refill**: the utilization *dropped* by at least :data:`REFILL_MIN_DROP` points. That is the
   reset; a moved ``resets_at`` is not (Anthropic shifts reset times). It re-arms the thresholds
   and is announced only when the window had reached a threshold.
@@ -32,9 +35,10 @@ from typing import Protocol
 from claude_tray.clock import Clock
 from claude_tray.errors import ClaudeTrayError, ConfigError
 from claude_tray.forecast import window_pace
-from claude_tray.model import AccountStatus, Health, StatusChange, UsageWindow
+from claude_tray.model import AccountStatus, ExtraState, Health, StatusChange, UsageWindow
 from claude_tray.report import format_percent, format_reset
 from claude_tray.settings import NotificationSettings, Settings
+from claude_tray.wording import extra_alert, extra_text, short_percent
 
 __all__ = [
     "REFILL_MIN_DROP",
@@ -53,6 +57,7 @@ REFILL_MIN_DROP = 10.0  # percentage points; smaller dips are rounding noise, no
 
 class NoticeKind(enum.Enum):
     THRESHOLD = "threshold"
+    EXTRA_USAGE = "extra_usage"
     REFILL = "refill"
     LOGIN_LOST = "login_lost"
     LOGIN_BACK = "login_back"
@@ -88,6 +93,7 @@ class Notifier(Protocol):
 
 _SWITCH = {
     NoticeKind.THRESHOLD: "usage",
+    NoticeKind.EXTRA_USAGE: "usage",
     NoticeKind.REFILL: "refill",
     NoticeKind.LOGIN_LOST: "login",
     NoticeKind.LOGIN_BACK: "login",
@@ -114,6 +120,7 @@ class NoticeRules:
         self._tz = tz
         self._windows: dict[tuple[str, str], _Window] = {}
         self._health: dict[str, Health] = {}
+        self._extra: dict[str, ExtraState] = {}
         self._lost: set[str] = set()
         self._settings_problem: tuple[str, ...] | None = None
 
@@ -128,7 +135,9 @@ class NoticeRules:
         notices = self._health_edges(status)
         if status.snapshot is not None:
             for window in status.snapshot.windows:
-                notices.extend(self._window_edges(status.account, window, now))
+                if window.drives:
+                    notices.extend(self._window_edges(status.account, window, now))
+            notices.extend(self._extra_edge(status))
         return [n for n in notices if allowed(n.kind, self.settings)]
 
     def settings_error(self, error: ConfigError) -> list[Notice]:
@@ -169,6 +178,20 @@ class NoticeRules:
         body = " ".join(part for part in (_sentence(status.message), _sentence(status.hint)) if part)
         return Notice(kind, f"{_who(status.account)}{what}", body, urgency, status.account)
 
+    def _extra_edge(self, status: AccountStatus) -> list[Notice]:
+        """Extra usage just ran out (first sight only arms: the menu says it already)."""
+        extra = status.snapshot.extra if status.snapshot is not None else None
+        if extra is None:
+            return []
+        before = self._extra.get(status.account)
+        self._extra[status.account] = extra.state
+        alert = extra_alert(extra)
+        if before is None or before is extra.state or alert is None:
+            return []
+        title = f"{_who(status.account)}{alert[:1].upper()}{alert[1:]}"
+        body = _sentence(f"Extra usage: {extra_text(extra)}")
+        return [Notice(NoticeKind.EXTRA_USAGE, title, body, Urgency.CRITICAL, status.account, "extra_usage")]
+
     # -- windows --------------------------------------------------------------------------------
 
     def _passed(self, utilization: float) -> set[float]:
@@ -202,7 +225,7 @@ class NoticeRules:
 
     def _threshold(self, account: str, window: UsageWindow, level: float, now: datetime) -> Notice:
         top = level >= max(self.settings.thresholds) or (window.utilization or 0) >= 100
-        title = f"{_who(account)}{window.label} limit at {format_percent(window.utilization)}"
+        title = f"{_who(account)}{window.label} limit at {short_percent(window)}"
         body = f"Passed {format_percent(level)}.{self._reset(window, now)}"
         urgency = Urgency.CRITICAL if top else Urgency.NORMAL
         return Notice(NoticeKind.THRESHOLD, title, body, urgency, account, window.key)

@@ -19,12 +19,26 @@ from typing import TYPE_CHECKING
 
 from claude_tray.model import (
     AccountStatus,
+    Dollars,
     ExtraUsage,
     Health,
     Thresholds,
     UsageWindow,
+    WeeklyBreakdown,
     severity,
     worst_severity,
+)
+from claude_tray.wording import (
+    ALERT_STATES,
+    BREAKDOWN_LABEL,
+    breakdown_text,
+    extra_alert,
+    extra_text,
+    format_money,
+    format_percent,
+    short_percent,
+    window_notes,
+    window_value,
 )
 
 if TYPE_CHECKING:
@@ -33,6 +47,8 @@ if TYPE_CHECKING:
 __all__ = [
     "JSON_VERSION",
     "account_json",
+    "breakdown_text",
+    "extra_alert",
     "extra_text",
     "format_age",
     "format_clock",
@@ -45,7 +61,9 @@ __all__ = [
     "waybar_json",
 ]
 
-JSON_VERSION = 1
+# 2: a window's utilization may be computed from dollars (utilization_computed) or null (dollars
+# only), and extra usage's amounts may come from ``spend``; fields were added, none renamed.
+JSON_VERSION = 2
 
 _HEALTH_WORDS = {
     Health.STARTING: "starting",
@@ -58,7 +76,6 @@ _HEALTH_WORDS = {
     Health.NO_CREDENTIALS: "no credentials",
     Health.ERROR: "error",
 }
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
 # ----------------------------------------------------------------------------- JSON
@@ -69,7 +86,7 @@ def status_document(
     walls: Mapping[str, Forecast] | None = None,
     now: datetime | None = None,
 ) -> dict[str, object]:
-    """``{"version": 1, "accounts": [...]}`` (keys may be added over time, never renamed).
+    """``{"version": 2, "accounts": [...]}`` (keys may be added over time, never renamed).
 
     With ``walls`` (account -> binding-wall forecast) and ``now``, each account gets a
     ``"forecast"`` object (or null when its history is too short)."""
@@ -101,6 +118,7 @@ def account_json(status: AccountStatus) -> dict[str, object]:
         "detail": list(status.detail),
         "windows": [_window_json(w) for w in snapshot.windows] if snapshot is not None else [],
         "extra_usage": _extra_json(snapshot.extra) if snapshot is not None else None,
+        "seven_day_breakdown": _breakdown_json(snapshot.breakdown) if snapshot is not None else None,
     }
 
 
@@ -111,6 +129,27 @@ def _window_json(window: UsageWindow) -> dict[str, object]:
         "utilization": window.utilization,
         "resets_at": _iso(window.resets_at),
         "group": window.group.value,
+        "utilization_computed": window.computed,
+        "dollars": _dollars_json(window.dollars),
+        "locked_reason": window.locked_reason,
+        "active": window.active,
+        "drives_icon": window.drives,
+    }
+
+
+def _dollars_json(dollars: Dollars | None) -> dict[str, object] | None:
+    if dollars is None:
+        return None
+    return {"limit": dollars.limit, "used": dollars.used, "remaining": dollars.remaining}
+
+
+def _breakdown_json(breakdown: WeeklyBreakdown | None) -> dict[str, object] | None:
+    if breakdown is None:
+        return None
+    return {
+        "rows": [{"key": r.key, "display_name": r.label, "percent": r.percent} for r in breakdown.rows],
+        "as_of": _iso(breakdown.as_of),
+        "window_started_at": _iso(breakdown.window_started_at),
     }
 
 
@@ -124,6 +163,10 @@ def _extra_json(extra: ExtraUsage | None) -> dict[str, object] | None:
         "currency": extra.currency,
         "utilization": extra.utilization,
         "currency_assumed": extra.currency_assumed,
+        "state": extra.state.value,
+        "disabled_reason": extra.disabled_reason,
+        "user_disabled": extra.user_disabled,
+        "spend_limit_reached": extra.spend_limit_reached,
     }
 
 
@@ -147,17 +190,25 @@ def waybar_json(
     "no data" is never drawn as 0 %. The tooltip uses clock times, which stay true while the
     line sits on the bar.
     """
-    windows = status.snapshot.windows if status.snapshot is not None else ()
+    snapshot = status.snapshot
+    windows = [w for w in snapshot.windows if w.drives] if snapshot is not None else []
     by_key = {w.key: w for w in windows}
-    parts = [f"{short} {format_percent(by_key[k].utilization)}" for k, short in _WAYBAR_TEXT if k in by_key]
+    parts = [f"{short} {short_percent(by_key[k])}" for k, short in _WAYBAR_TEXT if k in by_key]
+    alert = extra_alert(snapshot.extra) if snapshot is not None else None
+    parts += [alert] if alert else []
     text = " · ".join(parts) or _HEALTH_WORDS[status.health]
     if parts and status.health is not Health.FRESH:
         text += f" ({_HEALTH_WORDS[status.health]})"
     level = worst_severity(severity(w.utilization, thresholds) for w in windows)
+    extra_state = snapshot.extra.state if snapshot is not None and snapshot.extra is not None else None
     document: dict[str, object] = {
         "text": text,
         "tooltip": _waybar_tooltip(status, now, tz),
-        "class": [status.health.value, *([level.name.lower()] if level is not None else [])],
+        "class": [
+            status.health.value,
+            *([level.name.lower()] if level is not None else []),
+            *([extra_state.value] if extra_state in ALERT_STATES else []),
+        ],
     }
     known = [w.utilization for w in windows if w.utilization is not None and math.isfinite(w.utilization)]
     if known:
@@ -171,9 +222,12 @@ def _waybar_tooltip(status: AccountStatus, now: datetime, tz: tzinfo | None) -> 
     if snapshot is not None:
         for w in snapshot.windows:
             reset = f", resets {format_clock(w.resets_at, now, tz)}" if w.resets_at is not None else ""
-            lines.append(f"{w.label}: {format_percent(w.utilization)}{reset}")
+            notes = "".join(f" · {note}" for note in window_notes(w))
+            lines.append(f"{w.label}: {window_value(w)}{reset}{notes}")
         if snapshot.extra is not None:
             lines.append(f"Extra usage: {extra_text(snapshot.extra)}")
+        if snapshot.breakdown is not None and snapshot.breakdown.rows:
+            lines.append(f"{BREAKDOWN_LABEL}: {breakdown_text(snapshot.breakdown)}")
         lines.append(snapshot.provenance)
     lines.extend(status.detail)
     return "\n".join(lines)
@@ -212,6 +266,8 @@ def _account_text(
     lines.extend(_window_line(w, width, now, tz) for w in snapshot.windows)
     if snapshot.extra is not None:
         lines.append(f"  {'Extra usage':<{width}}  {extra_text(snapshot.extra)}")
+    if snapshot.breakdown is not None and snapshot.breakdown.rows:
+        lines.append(f"  {BREAKDOWN_LABEL}: {breakdown_text(snapshot.breakdown)}")
     if not snapshot.windows and snapshot.extra is None:
         lines.append("  the server reported no usage limits for this account")
     return "\n".join(lines)
@@ -228,32 +284,8 @@ def _state_text(status: AccountStatus, now: datetime, tz: tzinfo | None) -> str:
 
 def _window_line(window: UsageWindow, width: int, now: datetime, tz: tzinfo | None) -> str:
     reset = f"  {format_reset(window.resets_at, now, tz)}" if window.resets_at is not None else ""
-    return f"  {window.label:<{width}}  {format_percent(window.utilization):>5}{reset}"
-
-
-def extra_text(extra: ExtraUsage) -> str:
-    """ "$47.52 of $140.00 (34%)", "$12.00 spent, uncapped", or "off"."""
-    if not extra.enabled:
-        return "off"
-    assumed = " (currency not stated; USD assumed)" if extra.currency_assumed else ""
-    used = format_money(extra.used, extra.currency) if extra.used is not None else "unknown"
-    if extra.limit is None:
-        return f"{used} spent, uncapped{assumed}"
-    share = f" ({format_percent(extra.utilization)})" if extra.utilization is not None else ""
-    return f"{used} of {format_money(extra.limit, extra.currency)}{share}{assumed}"
-
-
-def format_percent(value: float | None) -> str:
-    """Whole percent, rounded half up; unknown is "?" (never "0%")."""
-    if value is None or not math.isfinite(value):
-        return "?"
-    return f"{math.floor(value + 0.5)}%"
-
-
-def format_money(amount: float, currency: str) -> str:
-    symbol = _SYMBOLS.get(currency.upper())
-    decimals = 0 if currency.upper() == "JPY" else 2
-    return f"{symbol}{amount:,.{decimals}f}" if symbol else f"{amount:,.{decimals}f} {currency.upper()}"
+    notes = "".join(f"  {note}" for note in window_notes(window))
+    return f"  {window.label:<{width}}  {window_value(window):>5}{reset}{notes}"
 
 
 def format_duration(seconds: float) -> str:

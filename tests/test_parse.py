@@ -26,7 +26,7 @@ from tests.support.fixtures import FIXTURES, fixture_json
 AT = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 # (key, label, utilization, resets_at ISO or None, group)
-Row = tuple[str, str, float, str | None, str]
+Row = tuple[str, str, float | None, str | None, str]
 
 
 def rows(snapshot: UsageSnapshot) -> list[Row]:
@@ -42,6 +42,7 @@ def parse(relative: str) -> UsageSnapshot:
 
 U = "api/usage/"
 W = "api/web/"
+A = "api/usage_authored/"  # written by claude-tray from quoted shapes (see SOURCES.md)
 EXPECTED: dict[str, tuple[list[Row], ExtraUsage | None]] = {
     U + "deuxdoom__usage-monitor-for-claude__docs_api-reference.md_oauth_usage_REAL_captured_2026-03.json": (
         [
@@ -66,6 +67,24 @@ EXPECTED: dict[str, tuple[list[Row], ExtraUsage | None]] = {
             ("seven_day", "Weekly", 55.0, "2026-01-08T12:00:00+00:00", "weekly"),
             ("seven_day_sonnet", "Sonnet weekly", 20.0, "2026-01-08T12:00:00+00:00", "model"),
             ("seven_day_opus", "Opus weekly", 9.0, "2026-01-08T12:00:00+00:00", "model"),
+        ],
+        None,
+    ),
+    U + "mlcousek__claude_trayapp__docs-data-sources.md__usage-dollar-windows-spend.json": (
+        [
+            ("five_hour", "5-hour", 51.0, "2026-09-07T16:30:00.961652+00:00", "session"),
+            ("seven_day", "Weekly", 9.0, "2026-09-11T14:00:00.961672+00:00", "weekly"),
+            ("nimbus_quill", "Nimbus quill", 0.0, None, "other"),
+        ],
+        ExtraUsage(
+            True, 0.0, 100.0, "USD", 0.0, user_disabled=False, spend_limit_reached=False
+        ),  # decimal_places 2; utilization null, so spend's percent
+    ),
+    U + "mynavitechtus-dungnv__claude-usage__docs-api-response.md__usage-limits-breakdown.json": (
+        [
+            ("five_hour", "5-hour", 16.0, "2026-09-23T06:40:00.056602+00:00", "session"),
+            ("seven_day", "Weekly", 42.0, "2026-09-27T10:00:00.056629+00:00", "weekly"),
+            ("weekly_scoped:Fable", "Fable weekly", 42.0, "2026-09-27T10:00:00.056881+00:00", "model"),
         ],
         None,
     ),
@@ -172,12 +191,55 @@ EXPECTED: dict[str, tuple[list[Row], ExtraUsage | None]] = {
         ],
         None,
     ),
+    A + "claude-tray__spend_out_of_credits_EUR.json": (
+        [
+            ("five_hour", "5-hour", 35.0, "2026-10-14T15:00:00.412345+00:00", "session"),
+            ("seven_day", "Weekly", 52.0, "2026-10-18T09:00:00.412367+00:00", "weekly"),
+        ],
+        # extra_usage has only utilization and the switch: spend supplies money and currency
+        ExtraUsage(False, 534.11, 550.0, "EUR", 97.11, disabled_reason="out_of_credits"),
+    ),
+    A + "claude-tray__limits_only_unknown_inactive_kind.json": (
+        [
+            ("five_hour", "5-hour", 45.0, "2026-10-14T15:00:00.282668+00:00", "session"),
+            ("seven_day", "Weekly", 60.0, "2026-10-18T09:00:00.282694+00:00", "weekly"),
+            # flat seven_day_opus and the scoped Opus row: one row; the null Haiku row: none
+            ("seven_day_opus", "Opus weekly", 20.5, "2026-10-18T09:00:00.283070+00:00", "model"),
+            ("limit:inactive_pool", "Inactive pool", 100.0, None, "other"),
+            ("limit:daily_routines", "Daily routines", 12.0, "2026-10-15T00:00:00+00:00", "other"),
+        ],
+        None,
+    ),
+    A + "claude-tray__enterprise_dollar_windows.json": (
+        [
+            ("seven_day", "Weekly", 90.0, "2026-10-18T09:00:00.111111+00:00", "weekly"),  # computed
+            ("iguana_necktie", "Iguana necktie", 100.0, None, "other"),  # computed, not driving
+            ("nimbus_quill", "Nimbus quill", None, None, "other"),  # dollars only: no percentage
+        ],
+        None,
+    ),
+    A + "claude-tray__breakdown_spend_JPY_user_disabled.json": (
+        [
+            ("five_hour", "5-hour", 8.0, "2026-10-14T15:00:00+00:00", "session"),
+            ("seven_day", "Weekly", 71.0, "2026-10-18T09:00:00+00:00", "weekly"),
+        ],
+        # yen have no minor unit: exponent 0, so 1200 is ¥1,200 (never ¥12.00)
+        ExtraUsage(False, 1200.0, 5000.0, "JPY", 24.0, user_disabled=True, spend_limit_reached=False),
+    ),
+    A + "claude-tray__extra_spend_limit_reached.json": (
+        [
+            ("five_hour", "5-hour", 100.0, "2026-10-14T15:00:00+00:00", "session"),
+            ("seven_day", "Weekly", 64.0, "2026-10-18T09:00:00+00:00", "weekly"),
+        ],
+        ExtraUsage(True, 50.0, 50.0, "USD", 100.0, user_disabled=False, spend_limit_reached=True),
+    ),
 }
 
 
 def usage_fixtures() -> list[str]:
-    """Every usage body on disk (OAuth and web): a new fixture without an expectation fails."""
+    """Every usage body on disk (OAuth, web, authored): a new fixture without an expectation fails."""
     found = sorted(p.relative_to(FIXTURES).as_posix() for p in (FIXTURES / "api/usage").glob("*.json"))
+    found += sorted(p.relative_to(FIXTURES).as_posix() for p in (FIXTURES / A).glob("*.json"))
     found += sorted(
         p.relative_to(FIXTURES).as_posix() for p in (FIXTURES / "api/web").glob("*_web_usage_*.json")
     )
@@ -241,9 +303,11 @@ def test_limits_row_fills_a_missing_legacy_window_and_keeps_one_row() -> None:
         ("seven_day", "Weekly", 9.0, None, "weekly"),
         # the legacy value keeps its precision; the limits row adds the reset time it lacked
         ("seven_day_opus", "Opus weekly", 40.5, "2026-11-28T09:00:00+00:00", "model"),
-        ("weekly_model:Mythos", "Mythos weekly", 3.0, None, "model"),
-        ("daily_routines", "Daily routines", 2.0, None, "other"),
+        # kinds the program does not know keep their row, under a key no known limit can take
+        ("limit:weekly_model:Mythos", "Mythos weekly", 3.0, None, "model"),
+        ("limit:daily_routines", "Daily routines", 2.0, None, "other"),
     ]
+    assert [w.drives for w in snapshot.windows] == [True, True, True, False, False]
 
 
 def test_decimal_places_and_spend() -> None:
@@ -258,8 +322,9 @@ def test_decimal_places_and_spend() -> None:
         "enabled": True,
     }
     assert body(spend=spend).extra == ExtraUsage(True, 47.52, None, "USD", None)
+    # extra_usage without amounts or currency: spend supplies them (extra_usage's switch wins)
     assert body(extra_usage={"is_enabled": False}, spend=spend).extra == ExtraUsage(
-        False, None, None, "USD", None, currency_assumed=True
+        False, 47.52, None, "USD", None
     )
 
 
@@ -348,17 +413,56 @@ json_values = st.recursive(
     max_leaves=40,
 )
 window_like = st.fixed_dictionaries(
-    {}, optional={"utilization": json_values, "resets_at": json_values, "percent": json_values}
+    {},
+    optional={
+        "utilization": json_values,
+        "resets_at": json_values,
+        "percent": json_values,
+        "limit_dollars": json_values,
+        "used_dollars": json_values,
+        "remaining_dollars": json_values,
+        "locked_reason": json_values,
+    },
+)
+money_like = st.fixed_dictionaries(
+    {}, optional={"amount_minor": json_values, "currency": json_values, "exponent": json_values}
 )
 usage_like = st.dictionaries(
-    st.sampled_from(["five_hour", "seven_day", "seven_day_opus", "extra_usage", "spend", "limits", "x"]),
+    st.sampled_from(
+        [
+            "five_hour",
+            "seven_day",
+            "seven_day_opus",
+            "extra_usage",
+            "spend",
+            "limits",
+            "seven_day_breakdown",
+            "x",
+        ]
+    ),
     json_values
     | window_like
+    | st.fixed_dictionaries(
+        {},
+        optional={
+            "used": money_like | json_values,
+            "limit": money_like | json_values,
+            "cap": json_values,
+            "decimal_places": json_values,
+            "used_credits": json_values,
+            "currency": json_values,
+            "disabled_reason": json_values,
+            "rows": st.lists(
+                json_values | st.fixed_dictionaries({}, optional={"key": json_values, "percent": json_values})
+            ),
+        },
+    )
     | st.lists(
         st.fixed_dictionaries(
             {},
             optional={
-                "kind": json_values,
+                "kind": json_values | st.sampled_from(["session", "weekly_all", "weekly_scoped", "pool"]),
+                "is_active": json_values,
                 "percent": json_values,
                 "scope": json_values,
                 "resets_at": json_values,
@@ -379,7 +483,11 @@ def test_any_json_gives_a_snapshot_or_a_format_error(data: object) -> None:
         keys = [w.key for w in snapshot.windows]
         assert len(keys) == len(set(keys))  # one limit never appears twice
         for window in snapshot.windows:
-            assert window.utilization is not None and math.isfinite(window.utilization)
+            if window.utilization is None:  # only a window that carries dollars or a lock
+                assert window.dollars is not None or window.locked_reason is not None
+            else:
+                assert math.isfinite(window.utilization)
+            assert window.drives or window.key.startswith("limit:") or window.computed
             assert window.resets_at is None or window.resets_at.utcoffset() == timedelta(0)
     for parser in (parse_profile, parse_organizations, parse_overage_spend_limit):
         with contextlib.suppress(ResponseFormatError):

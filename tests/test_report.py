@@ -114,7 +114,7 @@ def test_json_shape() -> None:
             ),
         ]
     )
-    assert document["version"] == 1
+    assert document["version"] == 2
     work, home = document["accounts"]  # type: ignore[misc]
     assert work["windows"][0] == {
         "key": "five_hour",
@@ -122,6 +122,11 @@ def test_json_shape() -> None:
         "utilization": 48.0,
         "resets_at": "2026-11-22T14:30:00+00:00",
         "group": "session",
+        "utilization_computed": False,
+        "dollars": None,
+        "locked_reason": None,
+        "active": None,
+        "drives_icon": True,
     }
     assert work["extra_usage"] == {
         "enabled": True,
@@ -130,7 +135,12 @@ def test_json_shape() -> None:
         "currency": "USD",
         "utilization": 33.94,
         "currency_assumed": False,
+        "state": "on",
+        "disabled_reason": None,
+        "user_disabled": None,
+        "spend_limit_reached": None,
     }
+    assert work["seven_day_breakdown"] is None
     assert (work["health"], work["message"], work["fetched_at"], work["source"]) == (
         "fresh",
         None,

@@ -25,6 +25,7 @@ from tests.test_parse import EXPECTED
 TOKEN = "sk-ant-oat01-STATUS-E2E-TOKEN-0123456789"
 SESSION_KEY = "sk-ant-sid01-STATUS-E2E-SESSION-9876543210"
 USAGE = "/api/oauth/usage"
+NEW_WINDOW_FIELDS = {"utilization_computed", "dollars", "locked_reason", "active", "drives_icon"}
 
 
 @dataclass
@@ -108,10 +109,14 @@ def test_every_fixture_end_to_end(server: LoopbackServer, login: Path, relative:
         None,
     )
     assert isinstance(account["fetched_at"], str) and datetime.fromisoformat(account["fetched_at"]).tzinfo
-    assert account["windows"] == [
+    shown = account["windows"]
+    assert isinstance(shown, list)
+    assert [{k: w[k] for k in ("key", "label", "utilization", "resets_at", "group")} for w in shown] == [
         {"key": k, "label": label, "utilization": u, "resets_at": r, "group": g}
         for k, label, u, r, g in windows
     ]
+    # the late-2026 fields are always present (null / false when the server sent nothing)
+    assert all(set(w) >= NEW_WINDOW_FIELDS for w in shown)
     expected_extra = None
     if extra is not None:
         expected_extra = {
@@ -121,8 +126,13 @@ def test_every_fixture_end_to_end(server: LoopbackServer, login: Path, relative:
             "currency": extra.currency,
             "utilization": extra.utilization,
             "currency_assumed": extra.currency_assumed,
+            "state": extra.state.value,
+            "disabled_reason": extra.disabled_reason,
+            "user_disabled": extra.user_disabled,
+            "spend_limit_reached": extra.spend_limit_reached,
         }
     assert account["extra_usage"] == expected_extra
+    assert "seven_day_breakdown" in account
     [request] = server.seen
     assert request.headers["Authorization"] == f"Bearer {TOKEN}"
     assert request.headers["anthropic-beta"] == "oauth-2025-04-20"

@@ -165,3 +165,24 @@ def test_sigusr1_refreshes_before_the_interval(
         w.proc.send_signal(signal.SIGUSR1)
         assert server.wait_for_count(2, USAGE, timeout=5.0), "the refresh did not wait 60 s"
         assert w.stop() == 0
+
+
+def test_waybar_out_of_credits_and_an_unknown_limit_at_100_percent(
+    server: LoopbackServer, watch_env: dict[str, str]
+) -> None:
+    """The late-2026 body from issue 14: out of credits in EUR, an inactive unknown limit at 100 %."""
+    data = fixture_json("api/usage_authored/claude-tray__spend_out_of_credits_EUR.json")
+    soon = (datetime.now(UTC) + timedelta(hours=3)).isoformat()
+    for key in ("five_hour", "seven_day"):
+        data[key]["resets_at"] = soon
+    data["limits"] = [{"kind": "inactive_pool", "percent": 100, "is_active": False, "scope": None}]
+    server.script(USAGE, Reply(200, body=json.dumps(data).encode()))
+    with WatchProcess("--format", "waybar", env={**watch_env, "CLAUDE_TRAY_API_BASE": server.url}) as w:
+        line = w.next_doc(lambda d: "fresh" in d["class"])
+        assert w.stop() == 0
+    assert line["class"] == ["fresh", "calm", "out_of_credits"]  # calm: 35 % and 52 %, not "full"
+    assert line["text"] == "5h 35% · 7d 52% · extra usage out of credits"
+    assert line["percentage"] == 52
+    assert "Inactive pool: 100% · not in effect" in line["tooltip"]
+    assert "Extra usage: out of credits · €534.11 of €550.00 (97%)" in line["tooltip"]
+    assert "USD assumed" not in line["tooltip"]

@@ -3,8 +3,10 @@
 Rules (``docs/api-facts.md`` §4): every top-level object carrying ``utilization`` is a window,
 including code names the server adds without notice; ``limits[]`` rows are keyed
 ``<kind>:<scope display name>`` and merged with the legacy keys so one limit never appears
-twice; a null or missing utilization omits the window (never 0 %); money comes in minor
-units. Whatever JSON arrives, the only exception raised is :class:`ResponseFormatError`.
+twice; a null or missing utilization omits the window (never 0 %) unless it carries dollars;
+money comes in minor units. The late-2026 parts (``spend``, dollar windows, unknown ``limits[]``
+kinds, ``seven_day_breakdown``) are read by :mod:`claude_tray.api.shapes`. Whatever JSON
+arrives, the only exception raised is :class:`ResponseFormatError`.
 
 >>> snap = parse_usage({"five_hour": {"utilization": 48.0, "resets_at": None}, "opus": None},
 ...                    account="a", source=SourceKind.CLI, fetched_at=datetime(2026, 1, 1, tzinfo=UTC))
@@ -18,7 +20,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from claude_tray.errors import ResponseFormatError
@@ -81,20 +83,23 @@ class Organization:
 
 def parse_usage(data: object, *, account: str, source: SourceKind, fetched_at: datetime) -> UsageSnapshot:
     """The usage body (OAuth or web, same shape) as a snapshot."""
+    from claude_tray.api.shapes import extra_money, weekly_breakdown
+
     body = _require_object(data, "usage response")
     windows = _merge_limits(_legacy_windows(body), body.get("limits"))
     ordered = sorted(windows, key=lambda w: _GROUP_ORDER[w.group])
-    extra = _extra_usage(body.get("extra_usage"))
-    if extra is None:
-        extra = _spend(body.get("spend"))
-    return UsageSnapshot(account, source, fetched_at, tuple(ordered), extra)
+    extra = extra_money(body.get("extra_usage"), body.get("spend"))
+    breakdown = weekly_breakdown(body.get("seven_day_breakdown"))
+    return UsageSnapshot(account, source, fetched_at, tuple(ordered), extra, breakdown)
 
 
 def parse_overage_spend_limit(data: object) -> ExtraUsage | None:
     """claude.ai ``/overage_spend_limit``: ``{monthly_credit_limit, used_credits, currency, is_enabled}``."""
+    from claude_tray.api.shapes import extra_money
+
     body = _require_object(data, "overage spend limit")
     renamed = {**body, "monthly_limit": body.get("monthly_credit_limit")}
-    return _extra_usage(renamed)
+    return extra_money(renamed, None)
 
 
 def parse_profile(data: object) -> Profile:
@@ -176,21 +181,27 @@ def parse_resets_at(value: object) -> datetime | None:
 
 
 def _legacy_windows(body: Mapping[str, object]) -> list[UsageWindow]:
+    from claude_tray.api.shapes import with_dollars
+
     windows = []
     for key, value in body.items():
         item = _object(value)
         if key in _NOT_WINDOWS or item is None or "utilization" not in item:
             continue
         utilization = _number(item.get("utilization"))
-        if utilization is None:
-            continue  # unknown is omitted, never shown as 0 %
         label, group = _LABELS.get(key) or (_generic_label(key), WindowGroup.OTHER)
-        windows.append(UsageWindow(key, label, utilization, parse_resets_at(item.get("resets_at")), group))
+        window = UsageWindow(key, label, utilization, parse_resets_at(item.get("resets_at")), group)
+        # null utilization: omitted (never 0 %) unless the window carries dollars or a lock
+        dollar_window = with_dollars(window, item, known=key in _LABELS)
+        if dollar_window is not None:
+            windows.append(dollar_window)
     return windows
 
 
 def _merge_limits(windows: list[UsageWindow], limits: object) -> list[UsageWindow]:
     """Add ``limits[]`` rows; a row that repeats a legacy window only fills its gaps."""
+    from claude_tray.api.shapes import merge_row
+
     if not isinstance(limits, list):
         return windows
     merged = list(windows)
@@ -201,8 +212,8 @@ def _merge_limits(windows: list[UsageWindow], limits: object) -> list[UsageWindo
         index = next((i for i, w in enumerate(merged) if w.key in (row.key, _legacy_key(row, merged))), None)
         if index is None:
             merged.append(row)
-        elif merged[index].resets_at is None and row.resets_at is not None:
-            merged[index] = replace(merged[index], resets_at=row.resets_at)
+        else:
+            merged[index] = merge_row(merged[index], row)
     return merged
 
 
@@ -216,6 +227,8 @@ def _legacy_key(row: UsageWindow, windows: list[UsageWindow]) -> str | None:
 
 
 def _limit_window(entry: object) -> UsageWindow | None:
+    from claude_tray.api.shapes import limit_facts
+
     item = _object(entry)
     if item is None:
         return None
@@ -223,6 +236,11 @@ def _limit_window(entry: object) -> UsageWindow | None:
     percent = _number(item.get("percent"))
     if kind is None or percent is None:
         return None
+    window = _limit_row(item, kind, percent)
+    return limit_facts(window, item, kind)
+
+
+def _limit_row(item: Mapping[str, object], kind: str, percent: float) -> UsageWindow:
     scoped = _scope(item.get("scope"))
     resets_at = parse_resets_at(item.get("resets_at"))
     if scoped is None:
@@ -249,64 +267,6 @@ def _scope(scope: object) -> tuple[str, bool] | None:
         if name:
             return name, part == "model"
     return None
-
-
-def _extra_usage(value: object) -> ExtraUsage | None:
-    item = _object(value)
-    if item is None:
-        return None
-    places = item.get("decimal_places")
-    divisor = (
-        10**places if isinstance(places, int) and not isinstance(places, bool) and 0 <= places <= 6 else 100
-    )
-    used = _scaled(item.get("used_credits"), divisor)
-    limit = _scaled(item.get("monthly_limit"), divisor)
-    enabled = item.get("is_enabled")
-    currency = _text(item.get("currency"))
-    return ExtraUsage(
-        # missing is_enabled (web enterprise bodies): on when the server reports amounts
-        enabled=enabled if isinstance(enabled, bool) else (used is not None or limit is not None),
-        used=used,
-        limit=limit,
-        currency=(currency or "USD").upper(),
-        utilization=_first_number(item.get("utilization"), _ratio(used, limit)),
-        currency_assumed=currency is None,
-    )
-
-
-def _spend(value: object) -> ExtraUsage | None:
-    """The newest ``spend`` object: money as ``{amount_minor, currency, exponent}``."""
-    item = _object(value)
-    if item is None:
-        return None
-    used, used_currency = _money(item.get("used"))
-    limit, limit_currency = _money(item.get("limit") or item.get("cap"))
-    currency = used_currency or limit_currency
-    enabled = item.get("enabled")
-    return ExtraUsage(
-        enabled=enabled if isinstance(enabled, bool) else used is not None,
-        used=used,
-        limit=limit,
-        currency=(currency or "USD").upper(),
-        utilization=_first_number(item.get("percent"), _ratio(used, limit)),
-        currency_assumed=currency is None,
-    )
-
-
-def _money(value: object) -> tuple[float | None, str | None]:
-    item = _object(value)
-    if item is None:
-        return None, None
-    exponent = item.get("exponent")
-    places = (
-        exponent if isinstance(exponent, int) and not isinstance(exponent, bool) and 0 <= exponent <= 6 else 2
-    )
-    return _scaled(item.get("amount_minor"), 10**places), _text(item.get("currency"))
-
-
-def _scaled(value: object, divisor: int) -> float | None:
-    number = _number(value)
-    return None if number is None else number / divisor
 
 
 def _ratio(used: float | None, limit: float | None) -> float | None:

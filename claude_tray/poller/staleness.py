@@ -48,11 +48,13 @@ def as_of(snapshot: UsageSnapshot, now: datetime) -> UsageSnapshot:
     """
     if not any(reset_since(w, now) for w in snapshot.windows):
         return snapshot
-    windows = tuple(
-        dataclasses.replace(w, utilization=0.0, resets_at=None) if reset_since(w, now) else w
-        for w in snapshot.windows
-    )
+    windows = tuple(_reset(w) if reset_since(w, now) else w for w in snapshot.windows)
     return dataclasses.replace(snapshot, windows=windows)
+
+
+def _reset(window: UsageWindow) -> UsageWindow:
+    """A window after its reset: empty, and the old dollars no longer hold."""
+    return dataclasses.replace(window, utilization=0.0, resets_at=None, dollars=None, computed=False)
 
 
 def reset_notes(snapshot: UsageSnapshot, now: datetime) -> tuple[str, ...]:

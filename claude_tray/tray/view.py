@@ -24,9 +24,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
+from claude_tray import wording
 from claude_tray.forecast import Forecast, describe
 from claude_tray.model import (
     AccountStatus,
+    ExtraState,
     Health,
     IconSpec,
     Severity,
@@ -37,7 +39,7 @@ from claude_tray.model import (
     worst_severity,
 )
 from claude_tray.poller.staleness import RESET_NOTE, as_of, reset_since
-from claude_tray.report import extra_text, format_age, format_percent, format_reset
+from claude_tray.report import format_age, format_reset
 from claude_tray.settings import Settings
 from claude_tray.transcripts import SessionContext, session_menu_lines
 
@@ -177,7 +179,7 @@ def _current(status: AccountStatus, now: datetime) -> UsageSnapshot | None:
 
 def _ring_value(snapshot: UsageSnapshot | None, key: str) -> float | None:
     window = snapshot.window(key) if snapshot is not None else None
-    return _rounded(window.utilization) if window is not None else None
+    return _rounded(window.utilization) if window is not None and window.drives else None
 
 
 def _ring_severity(status: AccountStatus, settings: Settings, now: datetime) -> Severity | None:
@@ -224,9 +226,11 @@ def _summary(status: AccountStatus, settings: Settings, now: datetime) -> str:
     parts = []
     for key in (settings.icon.outer, settings.icon.inner):
         window = snapshot.window(key) if snapshot is not None else None
-        if window is not None:
-            parts.append(f"{window.label} {format_percent(window.utilization)}")
+        if window is not None and window.drives:
+            parts.append(f"{window.label} {wording.short_percent(window)}")
+    alert = wording.extra_alert(snapshot.extra) if snapshot is not None else None
     text = " · ".join(parts) if parts else "no data"
+    text += f" · {alert}" if alert else ""
     if status.health is not Health.FRESH:
         text += f" ({(status.message or status.health.value.replace('_', ' ')).lower()})"
     return text
@@ -287,10 +291,12 @@ def _sessions_section(sessions: Sequence[SessionContext]) -> tuple[MenuEntry, ..
 def account_rows(
     status: AccountStatus, now: datetime, tz: tzinfo | None = None, wall: Forecast | None = None
 ) -> tuple[MenuEntry, ...]:
-    """The readout of one account: the binding-wall forecast, its windows, extra usage, age and
-    source, and its state."""
-    rows: list[MenuEntry] = []
+    """The readout of one account: extra usage if it ran out, the binding-wall forecast, windows,
+    extra usage otherwise, the weekly breakdown, age and source, and its state."""
     raw = status.snapshot
+    extra = _extra_row(raw) if raw is not None else None
+    alert = raw is not None and wording.extra_alert(raw.extra) is not None
+    rows: list[MenuEntry] = [extra] if extra is not None and alert else []  # ran out: read first
     if raw is not None and wall is not None:
         rows.append(_info(f"{wall.label}: {describe(wall, now, tz)}"))
     if raw is not None:
@@ -298,8 +304,10 @@ def account_rows(
         reset |= {w.key for w in raw.windows if f"{w.label}: {RESET_NOTE}" in status.detail}
         windows = sorted(raw.windows, key=lambda w: _GROUP_ORDER[w.group])
         rows.extend(_info(_window_label(w, now, tz, was_reset=w.key in reset)) for w in windows)
-        if raw.extra is not None and raw.extra.enabled:
-            rows.append(_info(f"Extra usage: {extra_text(raw.extra)}"))
+        if extra is not None and not alert:
+            rows.append(extra)
+        if raw.breakdown is not None and raw.breakdown.rows:
+            rows.append(_info(f"{wording.BREAKDOWN_LABEL}: {wording.breakdown_text(raw.breakdown)}"))
         if not raw.windows and raw.extra is None:
             rows.append(_info("No usage limits reported"))
         rows.append(_info(f"updated {format_age(raw.fetched_at, now)} · {raw.provenance}"))
@@ -309,15 +317,21 @@ def account_rows(
     return tuple(rows)
 
 
+def _extra_row(snapshot: UsageSnapshot) -> MenuEntry | None:
+    """Extra usage unless it is plainly switched off ("off" is not worth a row; "out of credits" is)."""
+    extra = snapshot.extra
+    if extra is None or extra.state is ExtraState.OFF:
+        return None
+    return _info(f"Extra usage: {wording.extra_text(extra)}")
+
+
 def _window_label(window: UsageWindow, now: datetime, tz: tzinfo | None, *, was_reset: bool) -> str:
     if was_reset:
         return f"{window.label}: 0% · {RESET_NOTE}"
-    if window.utilization is None:
-        return f"{window.label}: no data"
-    text = f"{window.label}: {format_percent(window.utilization)}"
-    if window.resets_at is not None:
-        text += f" · {format_reset(window.resets_at, now, tz)}"
-    return text
+    parts = [f"{window.label}: {wording.window_value(window)}"]  # "no data" gets no reset time
+    if window.resets_at is not None and (window.utilization is not None or window.dollars is not None):
+        parts.append(format_reset(window.resets_at, now, tz))
+    return " · ".join((*parts, *wording.window_notes(window)))
 
 
 def _state_line(status: AccountStatus) -> str:

@@ -7,6 +7,7 @@ IconName, and the requests reaching the loopback server.
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +28,7 @@ pytestmark = pytest.mark.desktop
 USAGE = "/api/oauth/usage"
 WARN_RGB = SEVERITY_COLOURS[Severity.WARN][:3]
 CALM_RGB = SEVERITY_COLOURS[Severity.CALM][:3]
+FULL_RGB = SEVERITY_COLOURS[Severity.FULL][:3]
 GREY_RGB = GREY_FILL[:3]
 
 
@@ -134,6 +136,34 @@ def test_menu_icon_and_states_follow_the_api(
     assert TOKEN not in app.output()
 
     assert app.alive()
+    item.click("Quit")
+    assert app.wait_exit() == 0
+
+
+@needs_appindicator
+def test_out_of_credits_and_an_unknown_limit_read_true_in_the_menu_and_the_icon(
+    xvfb: str,
+    sni_watcher: subprocess.Popen[str],
+    server: LoopbackServer,
+    app_env: dict[str, str],
+    start_tray: Callable[..., TrayProcess],
+) -> None:
+    """Issue 14's body: out of credits in EUR (from ``spend``) and an inactive unknown limit at 100 %."""
+    body = json.loads(usage_body(35.0, 52.0))
+    body["extra_usage"] = {"is_enabled": False, "utilization": 97.11}
+    used, limit = ({"amount_minor": n, "currency": "EUR", "exponent": 2} for n in (53411, 55000))
+    body["spend"] = {"used": used, "limit": limit, "enabled": False, "disabled_reason": "out_of_credits"}
+    body["limits"] = [{"kind": "inactive_pool", "percent": 100, "is_active": False, "scope": None}]
+    server.script(USAGE, Reply(200, body=json.dumps(body).encode()))
+    app = start_tray(**app_env)
+    item = Item()
+    labels = item.wait_label(lambda x: x.startswith("Extra usage:"), "the extra-usage row")
+    assert labels[0] == "Extra usage: out of credits · €534.11 of €550.00 (97%)"  # the first thing read
+    assert "Inactive pool: 100% · not in effect" in labels
+    tt.wait_for(lambda: item.props()["Title"].endswith("· extra usage out of credits"), 5, what="the title")
+    icon = item.icon()
+    assert tt.colour_count(icon, CALM_RGB, 20) > 50  # 35 % and 52 %: calm, whatever the unknown limit says
+    assert tt.colour_count(icon, FULL_RGB, 20) == 0
     item.click("Quit")
     assert app.wait_exit() == 0
 
