@@ -111,6 +111,7 @@ def _window_json(window: UsageWindow) -> dict[str, object]:
         "utilization": window.utilization,
         "resets_at": _iso(window.resets_at),
         "group": window.group.value,
+        "read_at": _iso(window.read_at),  # set when kept from an older reading than fetched_at
     }
 
 
@@ -171,7 +172,8 @@ def _waybar_tooltip(status: AccountStatus, now: datetime, tz: tzinfo | None) -> 
     if snapshot is not None:
         for w in snapshot.windows:
             reset = f", resets {format_clock(w.resets_at, now, tz)}" if w.resets_at is not None else ""
-            lines.append(f"{w.label}: {format_percent(w.utilization)}{reset}")
+            read = f", read {format_clock(w.read_at, now, tz)}" if w.read_at is not None else ""
+            lines.append(f"{w.label}: {format_percent(w.utilization)}{reset}{read}")
         if snapshot.extra is not None:
             lines.append(f"Extra usage: {extra_text(snapshot.extra)}")
         lines.append(snapshot.provenance)
@@ -228,7 +230,8 @@ def _state_text(status: AccountStatus, now: datetime, tz: tzinfo | None) -> str:
 
 def _window_line(window: UsageWindow, width: int, now: datetime, tz: tzinfo | None) -> str:
     reset = f"  {format_reset(window.resets_at, now, tz)}" if window.resets_at is not None else ""
-    return f"  {window.label:<{width}}  {format_percent(window.utilization):>5}{reset}"
+    read = f"  (read {format_age(window.read_at, now)})" if window.read_at is not None else ""
+    return f"  {window.label:<{width}}  {format_percent(window.utilization):>5}{reset}{read}"
 
 
 def extra_text(extra: ExtraUsage) -> str:

@@ -108,7 +108,7 @@ def test_every_fixture_end_to_end(server: LoopbackServer, login: Path, relative:
     )
     assert isinstance(account["fetched_at"], str) and datetime.fromisoformat(account["fetched_at"]).tzinfo
     assert account["windows"] == [
-        {"key": k, "label": label, "utilization": u, "resets_at": r, "group": g}
+        {"key": k, "label": label, "utilization": u, "resets_at": r, "group": g, "read_at": None}
         for k, label, u, r, g in windows
     ]
     expected_extra = None
@@ -136,7 +136,7 @@ def test_readable_output(server: LoopbackServer, login: Path) -> None:
     run = status(server)
     assert run.code == 0
     lines = run.stdout.splitlines()
-    assert lines[0].startswith("default (via Claude Code login): updated ")
+    assert lines[0].startswith("default (via usage API): updated ")
     assert lines[1].split()[:2] == ["5-hour", "1%"]
     assert "$3.25 of $20.50 (16%)" in lines[2] and "USD assumed" in lines[2]
 

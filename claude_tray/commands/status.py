@@ -85,9 +85,11 @@ def _read(account: AccountSettings, fetcher: AccountFetcher, clock: Clock) -> Ac
         # the poll policy owns "outcome -> health"; a one-shot read is its first attempt
         health = decide(outcome, History(), PollPolicy(), random.Random(0)).health  # noqa: S311 - jitter only
         retry = clock.now() + timedelta(seconds=outcome.retry_after) if outcome.retry_after else None
+        kept = getattr(fetcher, "kept", None)  # Claude Code's own numbers, read without a request
         return AccountStatus(
             fetcher.name,
             health,
+            kept() if kept is not None else None,
             message=outcome.message,
             hint=outcome.hint,
             next_attempt_at=retry,

@@ -65,7 +65,7 @@ def after_outcome(
         state,
         health=decision.health,
         outcome=outcome,
-        last_good=outcome.snapshot or state.last_good,
+        last_good=_newer(outcome.snapshot, state.last_good),
         history=record(state.history, outcome),
         held_until=mono + decision.delay if decision.held and decision.delay is not None else None,
         watch=decision.watch_credentials,
@@ -76,6 +76,13 @@ def after_outcome(
     )
     due = None if decision.delay is None else mono + decision.delay
     return scheduled(new, due, mono, wall)
+
+
+def _newer(reading: UsageSnapshot | None, kept: UsageSnapshot | None) -> UsageSnapshot | None:
+    """A success's reading, or numbers kept beside a failure when newer than the last good ones."""
+    if reading is None or kept is None:
+        return reading or kept
+    return reading if reading.fetched_at >= kept.fetched_at else kept
 
 
 def after_check(

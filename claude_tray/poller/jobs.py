@@ -6,6 +6,7 @@ becomes an :class:`~claude_tray.poller.outcome.Outcome` value.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -57,10 +58,23 @@ class JobRunner:
         try:
             return success(job.fetcher.fetch())
         except ClaudeTrayError as err:
-            return outcome_of(err)
+            return self._with_kept(job, outcome_of(err))
         except Exception as err:  # noqa: BLE001 - the protocol forbids it, but the loop must survive
             self._report(job.account, err)
             return Outcome(OutcomeKind.FORMAT_ERROR, "Unexpected error", f"{type(err).__name__}; see the log")
+
+    def _with_kept(self, job: Job, outcome: Outcome) -> Outcome:
+        """A failure keeps the numbers the fetcher can still read without a request (Claude
+        Code's status line or usage cache), when it offers them (not part of the protocol)."""
+        kept = getattr(job.fetcher, "kept", None)
+        if kept is None:
+            return outcome
+        try:
+            snapshot = kept()
+        except Exception as err:  # noqa: BLE001 - a local read must not cost the outcome
+            self._report(job.account, err)
+            return outcome
+        return dataclasses.replace(outcome, snapshot=snapshot) if snapshot is not None else outcome
 
     def _report(self, account: str, err: Exception) -> None:
         """Log a traceback once per account and exception type (not on every poll)."""

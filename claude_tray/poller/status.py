@@ -76,8 +76,7 @@ def _words(state: AccountState, health: Health) -> tuple[str, str]:
     if health is Health.FRESH or state.outcome is None:
         return "", ""
     outcome = state.outcome
-    hint = "" if health is Health.RATE_LIMITED else outcome.hint  # replaced by the next try time
-    return outcome.message, hint
+    return outcome.message, outcome.hint  # a 429's "next try" time is added by status_of
 
 
 def _network_scheduled(state: AccountState) -> bool:

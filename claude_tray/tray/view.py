@@ -317,6 +317,8 @@ def _window_label(window: UsageWindow, now: datetime, tz: tzinfo | None, *, was_
     text = f"{window.label}: {format_percent(window.utilization)}"
     if window.resets_at is not None:
         text += f" · {format_reset(window.resets_at, now, tz)}"
+    if window.read_at is not None:  # kept from an older reading than the rest: its own age
+        text += f" · read {format_age(window.read_at, now)}"
     return text
 
 
@@ -374,6 +376,7 @@ def _references(statuses: Iterable[AccountStatus], hidden: frozenset[str]) -> li
             continue
         refs.append(status.snapshot.fetched_at)
         refs.extend(w.resets_at for w in status.snapshot.windows if w.resets_at is not None)
+        refs.extend(w.read_at for w in status.snapshot.windows if w.read_at is not None)
     return refs
 
 
