@@ -57,6 +57,7 @@ class Action(enum.Enum):
     TOGGLE_AUTOSTART = "toggle_autostart"
     HIDE_ACCOUNT = "hide_account"  # local only: the account keeps its login and its polling
     SHOW_ALL = "show_all"
+    INSTALL_BRIDGE = "install_bridge"  # `claude-tray statusline install` for the row's account's config dir
     QUIT = "quit"
 
 
@@ -121,6 +122,7 @@ class _Options:
     updates: str | None = None  # the "Check for updates" item's label; None: not offered
     sessions: tuple[SessionContext, ...] = ()  # active Claude Code sessions, fullest first
     logged_in: frozenset[str] = frozenset()  # accounts Claude Code is logged in as (default dir)
+    offers: tuple[MenuEntry, ...] = ()  # rows parts offer above the actions (the status-line bridge)
 
 
 def build_view(
@@ -136,15 +138,17 @@ def build_view(
     sessions: Sequence[SessionContext] = (),
     updates: str | None = None,
     logged_in: frozenset[str] = frozenset(),
+    offers: Sequence[MenuEntry] = (),
 ) -> TrayView:
     """The view at ``now``. ``hidden`` names accounts hidden from the menu (local only);
     ``autostart`` is the "Start at login" state (None: not offered); ``tz`` None = local time;
     ``walls`` maps an account to its binding-wall forecast (shown first in its readout);
     ``history`` offers "Show history..."; ``sessions`` are the active Claude Code sessions
     (context window fill), listed under the accounts; ``updates`` is the label of "Check for
-    updates" (None: not offered); ``logged_in`` names the accounts Claude Code is logged in as."""
+    updates" (None: not offered); ``logged_in`` names the accounts Claude Code is logged in as;
+    ``offers`` are rows parts add above the actions."""
     options = _Options(settings, hidden, autostart, tz, dict(walls or {}), history, updates, tuple(sessions))
-    options = replace(options, logged_in=logged_in)
+    options = replace(options, logged_in=logged_in, offers=tuple(offers))
     view = _view_at(statuses, options, now)
     return replace(view, next_change=_next_change(view, statuses, options, now))
 
@@ -156,6 +160,7 @@ def _view_at(statuses: Sequence[AccountStatus], options: _Options, now: datetime
     menu = (
         *_accounts_section(shown, options, now),
         *_sessions_section(options.sessions),
+        *((SEPARATOR, *options.offers) if options.offers else ()),
         SEPARATOR,
         *_actions(shown, len(statuses) - len(shown), options),
     )
