@@ -41,6 +41,11 @@ def test_rate_limits_and_outages_back_off_to_their_caps(rows: list[Row]) -> None
     assert by_state(rows, "Cloudflare").busiest <= 2  # 1800 s
 
 
+def test_claude_codes_own_fresh_numbers_cost_zero_requests(rows: list[Row]) -> None:
+    row = by_state(rows, "Claude Code in use")
+    assert (row.first_hour, row.per_hour, row.busiest) == (0, 0.0, 0), row
+
+
 def test_readme_table_is_the_measured_one(repo_root: Path) -> None:
     readme = (repo_root / "README.md").read_text(encoding="utf-8")
     section = readme.split("<!-- section:politeness -->", 1)[-1]
