@@ -497,3 +497,31 @@ def test_bridge_state_and_what_is_offered(tmp_path: Path, content: str | None, s
     assert bridge_dirs(settings) == ((("me", config),) if state == "not_installed" else ())
     assert bridge_state(tmp_path / "missing").value == "no_config_dir"
     assert tree(config) == before
+
+
+def test_claude_codes_fresh_numbers_end_a_rate_limit_wait_without_a_request(
+    server: LoopbackServer, clock: FakeClock, tmp_path: Path, fetcher_for: Callable[..., FreshestFetcher]
+) -> None:
+    config = write_login(tmp_path / "claude", TOKEN)
+    server.script(USAGE, Reply(429, {"Retry-After": "1800"}))
+    settings = parse_settings(f'[network]\napi_base = "{server.url}"\n')
+    poller = Poller([fetcher_for(config)], settings, clock=clock, rng=random.Random(9))
+    poller.step()
+    assert poller.statuses()[0].health is Health.RATE_LIMITED and server.count(USAGE) == 1
+    clock.advance(60)
+    write_login(config, TOKEN + "-refreshed")  # a new token is no reason to cut the wait short
+    for _ in range(8):
+        clock.advance(poller.step() or 0.0)
+    assert poller.statuses()[0].health is Health.RATE_LIMITED and server.count(USAGE) == 1
+    record(config, clock.now(), five=31.0, seven=40.0)  # Claude Code takes a turn: its own numbers
+    taken = clock.monotonic()
+    for _ in range(3):
+        delay = poller.step()
+        if poller.statuses()[0].health is Health.FRESH:
+            break
+        clock.advance(delay or 0.0)
+    [status] = poller.statuses()
+    assert clock.monotonic() - taken <= 15.0  # within one local check, not after the 30 min wait
+    assert status.health is Health.FRESH and status.snapshot is not None
+    assert status.snapshot.source is SourceKind.STATUSLINE
+    assert server.count(USAGE) == 1  # and nothing was sent for it

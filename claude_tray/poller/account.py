@@ -86,12 +86,27 @@ def _newer(reading: UsageSnapshot | None, kept: UsageSnapshot | None) -> UsageSn
 
 
 def after_check(
-    state: AccountState, fingerprint: Hashable, *, mono: float, policy: PollPolicy
+    state: AccountState,
+    fingerprint: Hashable,
+    *,
+    mono: float,
+    policy: PollPolicy,
+    local_fresh: bool = False,
 ) -> tuple[AccountState, bool]:
-    """A local fingerprint check finished. Returns the new state and whether the login changed."""
+    """A local fingerprint check finished. Returns the new state and whether to fetch now.
+
+    During an active rate-limit wait a change alone may not cut the wait short (a new token is
+    no reason to ask again early); only a fresh zero-network reading (``local_fresh``: a fetch
+    would send nothing) does. Otherwise the change is noted and the watch goes on.
+    """
     if not state.watch:
         return dataclasses.replace(state, in_flight=False), False
     changed = fingerprint != state.fingerprint
+    if changed and state.held_until is not None and state.held_until > mono and not local_fresh:
+        waiting = dataclasses.replace(
+            state, in_flight=False, fingerprint=fingerprint, next_check=mono + policy.credential_recheck
+        )
+        return waiting, False
     new = dataclasses.replace(
         state,
         in_flight=False,

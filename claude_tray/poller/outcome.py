@@ -54,6 +54,7 @@ class Outcome:
     # SUCCESS: the reading; a failure: Claude Code's own numbers kept meanwhile (zero-network), if any
     snapshot: UsageSnapshot | None = None
     sent_request: bool = True  # False when the failure was local (no network traffic)
+    local_readings: bool = False  # the fetcher also reads Claude Code's own numbers (no network)
 
 
 def success(snapshot: UsageSnapshot) -> Outcome:

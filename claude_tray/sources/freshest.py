@@ -116,6 +116,11 @@ class FreshestFetcher:
         readings = (record_snapshot(record, self._name) if record is not None else None, self._cache.read())
         return tuple(r for r in readings if r is not None)
 
+    def has_fresh_local(self) -> bool:
+        """Whether ``fetch()`` would answer from Claude Code's own numbers now (no request)."""
+        now = self._clock.now()
+        return any(is_fresh(r.fetched_at, now, self._fresh_for) for r in self.local())
+
     def kept(self) -> UsageSnapshot | None:
         """The best numbers known without asking the API (what a failed fetch still shows)."""
         return fuse((*self.local(), self._api_last), self._clock.now(), self._keep_for)
