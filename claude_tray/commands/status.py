@@ -103,13 +103,14 @@ def _walls(settings: Settings, statuses: Sequence[AccountStatus], clock: Clock) 
     """Record each fresh reading in the history (when enabled) and forecast from it."""
     from claude_tray.forecast import account_wall
     from claude_tray.history import History, HistoryListener, default_path
+    from claude_tray.model import Health
 
     recorder = HistoryListener(History(default_path()), clock.now, settings.history.retention_days)
     walls: dict[str, Forecast] = {}
     for status in statuses:
         if status.snapshot is None:
             continue  # no reading now: a forecast from old history alone would mislead
-        if settings.history.enabled:
+        if settings.history.enabled and status.health is Health.FRESH:  # not numbers kept beside a failure
             recorder.record(status.snapshot)
         wall = account_wall(recorder.recent(status.account), status.snapshot, clock.now())
         if wall is not None:

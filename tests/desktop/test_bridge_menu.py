@@ -112,3 +112,52 @@ def test_one_click_installs_the_bridge_and_claude_code_then_feeds_the_tray(
     assert not (isolated_home / ".claude.json").exists()  # never written
     item.click("Quit")
     assert app.wait_exit() == 0
+
+
+@needs_appindicator
+def test_the_menu_shows_claude_codes_cached_numbers_with_their_own_time_while_the_api_refuses(
+    xvfb: str,
+    sni_watcher: subprocess.Popen[str],
+    server: LoopbackServer,
+    isolated_home: Path,
+    start_tray: Callable[..., TrayProcess],
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    write_login(isolated_home)
+    write_settings(isolated_home, "[general]\npoll_interval = 1\n")
+    now = datetime.now(UTC)  # the tray runs on the real clock
+    body = {
+        "five_hour": {"utilization": 37.0, "resets_at": (now + timedelta(hours=3)).isoformat()},
+        "seven_day": {"utilization": 52.0, "resets_at": (now + timedelta(days=2)).isoformat()},
+        "seven_day_sonnet": {"utilization": 4.0, "resets_at": (now + timedelta(days=2)).isoformat()},
+    }
+    claude_json = isolated_home / ".claude.json"
+    cached = {
+        "fetchedAtMs": int((now - timedelta(hours=2, minutes=10)).timestamp() * 1000),
+        "utilization": body,
+    }
+    claude_json.write_text(json.dumps({"numStartups": 9, "cachedUsageUtilization": cached}, indent=2))
+    server.script(USAGE, REFUSED)
+    before = tree(isolated_home / ".claude"), claude_json.read_bytes(), claude_json.stat().st_mtime_ns
+    app = start_tray(
+        "--verbose",
+        PYSTRAY_BACKEND="appindicator",
+        CLAUDE_TRAY_API_BASE=server.url,
+        CLAUDE_TRAY_MIN_INTERVAL="0.5",
+    )
+    item = Item()
+    labels = item.wait_label(
+        lambda x: x.startswith("Usage API refused this app - next try"), "the state line"
+    )
+    assert any(x.startswith("5-hour: 37% · resets in 2h") for x in labels), labels
+    assert any(x.startswith("Sonnet weekly: 4% · resets in") for x in labels), labels
+    assert "updated 2h 10m ago · via Claude Code's usage cache" in labels
+    assert BRIDGE_LABEL in labels and NO_NUMBERS_LINE not in labels  # numbers exist: no first-run line
+    item.click("Quit")
+    assert app.wait_exit() == 0
+    assert (
+        tree(isolated_home / ".claude"),
+        claude_json.read_bytes(),
+        claude_json.stat().st_mtime_ns,
+    ) == before
