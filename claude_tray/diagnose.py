@@ -11,6 +11,7 @@ valid settings, and a readable login for every account.
 from __future__ import annotations
 
 import enum
+import shlex
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -164,7 +165,7 @@ def _bridge(bridge: BridgeProbe, now: datetime) -> list[Finding]:
     """The status-line bridge and the usage cache of one config dir (Claude Code's own numbers)."""
     hint = ""
     if bridge.state is BridgeState.NOT_INSTALLED:
-        hint = f"claude-tray statusline install --config-dir {bridge.config_dir}"
+        hint = f"claude-tray statusline install --config-dir {shlex.quote(bridge.config_dir)}"
     text = f"{bridge.config_dir}: {bridge.state.words}"
     findings = [Finding("Status line bridge", _BRIDGE_LEVELS[bridge.state], text, hint)]
     if bridge.cache_at is None:

@@ -102,10 +102,6 @@ class FreshestFetcher:
         kind: SourceKind = getattr(self._api, "source_kind", SourceKind.CLI)
         return kind
 
-    @property
-    def config_dir(self) -> Path:
-        return self._config_dir
-
     def fingerprint(self) -> Hashable:
         api = self._api.fingerprint() if self._api is not None else None
         return (api, self._store.signature(self._config_dir), self._cache.signature())
@@ -142,7 +138,8 @@ class FreshestFetcher:
             snapshot = self._api.fetch()
         except RateLimited as err:
             raise self._explained(err, login, first=first) from err
-        self._refused = None if login == self._refused else self._refused
+        if login == self._refused:
+            self._refused = None  # this login is answered now
         self._api_last = snapshot
         return fuse((*local, snapshot), now, self._keep_for) or snapshot
 
