@@ -83,7 +83,7 @@ def test_a_window_kept_from_an_older_reading_says_its_own_age(clock: FakeClock) 
 
 
 def test_the_bridge_rows() -> None:
-    from claude_tray.bridge_part import BRIDGE_LABEL, NO_NUMBERS_LINE, bridge_entries
+    from claude_tray.bridge_part import BRIDGE_LABEL, NO_NUMBERS_LINE, UNDO_LABEL, bridge_entries
     from claude_tray.model import AccountStatus
     from claude_tray.tray.view import Action
 
@@ -102,9 +102,9 @@ def test_the_bridge_rows() -> None:
         f"{BRIDGE_LABEL}: work",
     ]
     assert bridge_entries((), refused, None) == ()  # installed (or no config dir): nothing offered
-    assert [e.label for e in bridge_entries((), refused, "bad JSON")] == [
-        "Status line not installed: bad JSON"
-    ]
+    assert [e.label for e in bridge_entries((), refused, "bad JSON")] == ["Status line not changed: bad JSON"]
+    undo = bridge_entries((), refused, None, offer)  # installed from the menu: the item is its undo
+    assert [(e.label, e.action, e.account) for e in undo] == [(UNDO_LABEL, Action.UNINSTALL_BRIDGE, "me")]
 
 
 @pytest.mark.parametrize(

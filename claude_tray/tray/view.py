@@ -58,6 +58,7 @@ class Action(enum.Enum):
     HIDE_ACCOUNT = "hide_account"  # local only: the account keeps its login and its polling
     SHOW_ALL = "show_all"
     INSTALL_BRIDGE = "install_bridge"  # `claude-tray statusline install` for the row's account's config dir
+    UNINSTALL_BRIDGE = "uninstall_bridge"  # its undo (`claude-tray statusline uninstall`)
     QUIT = "quit"
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_tray.bridge_part import BRIDGE_LABEL, NO_NUMBERS_LINE
+from claude_tray.bridge_part import BRIDGE_LABEL, NO_NUMBERS_LINE, UNDO_LABEL
 from claude_tray.commands.statusline import is_ours
 from tests.desktop.helpers import traytest as tt
 from tests.desktop.helpers.app import TrayProcess, write_login, write_settings
@@ -95,7 +95,8 @@ def test_one_click_installs_the_bridge_and_claude_code_then_feeds_the_tray(
     assert {k: v for k, v in after.items() if k != "settings.json"} == {
         k: v for k, v in before.items() if k != "settings.json"
     }  # credentials: same bytes, same mtime
-    tt.wait_for(lambda: BRIDGE_LABEL not in item.labels() or None, 10, what="the item to go away")
+    labels = item.wait_label(lambda x: x == UNDO_LABEL, "the item turned into its undo")
+    assert BRIDGE_LABEL not in labels
     requests_so_far = server.count(USAGE)
 
     command = settings["statusLine"]["command"]  # type: ignore[index]
@@ -110,6 +111,13 @@ def test_one_click_installs_the_bridge_and_claude_code_then_feeds_the_tray(
         sent + 1, USAGE, timeout=3
     )  # polled every 1 s: a fresh record, no request
     assert not (isolated_home / ".claude.json").exists()  # never written
+
+    item.click(UNDO_LABEL)  # what `claude-tray statusline uninstall` does: the file as it was
+    tt.wait_for(
+        lambda: (claude / "settings.json").read_bytes() == before["settings.json"][0] or None, 10, what="undo"
+    )
+    item.wait_label(lambda x: x == BRIDGE_LABEL, "the offer again")
+    assert tree(claude)[".credentials.json"] == before[".credentials.json"]
     item.click("Quit")
     assert app.wait_exit() == 0
 
