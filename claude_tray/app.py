@@ -66,6 +66,10 @@ class Part:
     logged_in: Callable[[], frozenset[str]] | None = None  # accounts Claude Code is logged in as (menu)
     actions: Mapping[Action, Callable[[], None]] = field(default_factory=dict)  # menu actions it handles
     labels: Callable[[], Mapping[Action, str]] | None = None  # current labels of the items it offers
+    entries: Callable[[], Sequence[MenuEntry]] | None = None  # menu rows it offers (above the actions)
+    account_actions: Mapping[Action, Callable[[str | None], None]] = field(
+        default_factory=dict
+    )  # with the row's account
 
 
 PartFactory = Callable[["App"], Part | None]  # None: not wanted with these settings
@@ -108,7 +112,13 @@ def _logins(app: App) -> Part | None:
     return app_part(app)
 
 
-PART_FACTORIES: list[PartFactory] = [_live, _history, _last_poll, _updates, _sessions, _logins]
+def _bridge(app: App) -> Part | None:
+    from claude_tray.bridge_part import app_part  # "Get numbers from Claude Code's status line"
+
+    return app_part(app)
+
+
+PART_FACTORIES: list[PartFactory] = [_live, _history, _last_poll, _updates, _sessions, _logins, _bridge]
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,14 +313,16 @@ class App:
         elif action is Action.SHOW_ALL:
             self._hidden = frozenset()
         else:
-            self._part_action(action)
+            self._part_action(action, command.account)
         self._apply_view()
 
-    def _part_action(self, action: Action) -> None:
+    def _part_action(self, action: Action, account: str | None) -> None:
         """A menu action a part offers (e.g. "Show history...")."""
         for part in self._parts:
             if action in part.actions:
                 part.actions[action]()
+            if action in part.account_actions:
+                part.account_actions[action](account)
 
     def _switch_settings(self, settings: Settings) -> None:
         self.poller.apply_settings(settings, self._fetchers_for(settings))
@@ -331,6 +343,7 @@ class App:
         logged_in = frozenset(name for p in self._parts if p.logged_in for name in p.logged_in())
         offered = {action for p in self._parts for action in p.actions}
         labels = {action: text for p in self._parts if p.labels for action, text in p.labels().items()}
+        offers = tuple(entry for p in self._parts if p.entries for entry in p.entries())
         view = build_view(
             statuses,
             self._settings,
@@ -343,6 +356,7 @@ class App:
             logged_in=logged_in,
             history=Action.SHOW_HISTORY in offered,
             updates=labels.get(Action.CHECK_UPDATES),
+            offers=offers,
         )
         if self._problem is None:
             return view

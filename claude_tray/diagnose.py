@@ -11,9 +11,11 @@ valid settings, and a readable login for every account.
 from __future__ import annotations
 
 import enum
+import shlex
 from dataclasses import dataclass
 from datetime import datetime
 
+from claude_tray.bridge import BridgeState
 from claude_tray.last_poll import PollRecord
 from claude_tray.model import Health, SourceKind
 from claude_tray.report import format_age
@@ -23,6 +25,7 @@ __all__ = [
     "AccountProbe",
     "AutostartProbe",
     "BackendProbe",
+    "BridgeProbe",
     "Finding",
     "Level",
     "Probes",
@@ -94,6 +97,16 @@ class AccountProbe:
 
 
 @dataclass(frozen=True, slots=True)
+class BridgeProbe:
+    """One Claude Code config dir: is the status-line bridge in, and how old is its usage cache."""
+
+    config_dir: str
+    state: BridgeState
+    cache: str  # the .claude.json looked at
+    cache_at: datetime | None = None  # fetchedAtMs of its usage cache; None = no usable cache
+
+
+@dataclass(frozen=True, slots=True)
 class Probes:
     version: str
     python: str  # "3.11.2 (CPython, /usr/bin/python3)"
@@ -110,6 +123,7 @@ class Probes:
     autostart: AutostartProbe
     accounts: tuple[AccountProbe, ...]
     now: datetime
+    bridges: tuple[BridgeProbe, ...] = ()  # one per Claude Code config dir of the accounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +148,33 @@ def diagnose(probes: Probes) -> Report:
     ]
     for account in probes.accounts:
         findings += [_account(account), _last_poll(account, probes.now)]
+    for bridge in probes.bridges:
+        findings += _bridge(bridge, probes.now)
     return Report(tuple(findings))
+
+
+_BRIDGE_LEVELS = {
+    BridgeState.INSTALLED: Level.OK,
+    BridgeState.NOT_INSTALLED: Level.INFO,
+    BridgeState.NO_CONFIG_DIR: Level.INFO,
+    BridgeState.UNREADABLE: Level.WARN,
+}
+
+
+def _bridge(bridge: BridgeProbe, now: datetime) -> list[Finding]:
+    """The status-line bridge and the usage cache of one config dir (Claude Code's own numbers)."""
+    hint = ""
+    if bridge.state is BridgeState.NOT_INSTALLED:
+        hint = f"claude-tray statusline install --config-dir {shlex.quote(bridge.config_dir)}"
+    text = f"{bridge.config_dir}: {bridge.state.words}"
+    findings = [Finding("Status line bridge", _BRIDGE_LEVELS[bridge.state], text, hint)]
+    if bridge.cache_at is None:
+        cache = Finding("  usage cache", Level.INFO, f"none in {bridge.cache}")
+    else:
+        cache = Finding(
+            "  usage cache", Level.INFO, f"{bridge.cache}: read {format_age(bridge.cache_at, now)}"
+        )
+    return [*findings, cache]
 
 
 def _python(probes: Probes) -> Finding:

@@ -14,6 +14,7 @@ Callers catch a class, never a status code or a message substring::
     ├── ApiError                    talking to the usage endpoint failed
     │   ├── AuthError               401 / 403 with a JSON body; .status, .server_message -> poller stops
     │   ├── RateLimited             429; .retry_after seconds or None (0 and missing both mean unknown)
+    │   │   └── RefusedClient       429 + Retry-After 0 on a login's first request: the endpoint turns this app away
     │   ├── BlockedError            HTML 403 / cf-mitigated from Cloudflare (claude.ai only)
     │   ├── TransientApiError       5xx, timeout, DNS, connection refused -> capped backoff
     │   └── ResponseFormatError     body is not the JSON we expect; keep the last good reading
@@ -43,6 +44,7 @@ __all__ = [
     "NoCredentialError",
     "NotifyError",
     "RateLimited",
+    "RefusedClient",
     "ResponseFormatError",
     "SourceUnavailable",
     "StatuslineInputError",
@@ -143,6 +145,16 @@ class RateLimited(ApiError):
     def __init__(self, message: str, *, retry_after: float | None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class RefusedClient(RateLimited):
+    """The refused-client pattern (api-facts §13.6): 429 with ``Retry-After: 0`` on the first
+    request of a fresh token, which says nothing about the person's usage."""
+
+    def __init__(self, message: str, *, retry_after: float | None, hint: str = "") -> None:
+        super().__init__(message, retry_after=retry_after)
+        if hint:
+            self.hint = hint
 
 
 class BlockedError(ApiError):

@@ -184,7 +184,7 @@ class _LazyClient:
 def build_fetchers(settings: Settings, clock: Clock) -> tuple[AccountFetcher, ...]:
     """One fetcher per configured account, sharing one HTTP client (nothing is read yet)."""
     from claude_tray.sources import build_source, resolve_kind
-    from claude_tray.sources.statusline import statusline_aware
+    from claude_tray.sources.freshest import statusline_aware
 
     network = settings.network
 
@@ -201,7 +201,7 @@ def build_fetchers(settings: Settings, clock: Clock) -> tuple[AccountFetcher, ..
         source = build_source(account, clock)
         if resolve_kind(account.source) is SourceKind.WEB:
             fetchers.append(WebFetcher(account.name, source, client, clock, org=account.org))
-        else:  # Claude Code logins prefer its fresh status-line records over a poll
+        else:  # Claude Code logins: its own numbers (status line, usage cache) first, the API last
             fetchers.append(
                 statusline_aware(account, OAuthFetcher(account.name, source, client, clock), clock)
             )

@@ -74,6 +74,7 @@ class SourceKind(enum.Enum):
     KEYCHAIN = "keychain"  # Claude Code's macOS Keychain item
     WEB = "web"  # a claude.ai sessionKey kept in the OS keyring
     STATUSLINE = "statusline"  # numbers recorded by the Claude Code status-line bridge
+    USAGE_CACHE = "usage_cache"  # Claude Code's own cached /usage reading in .claude.json (no secret)
 
     @property
     def provenance(self) -> str:
@@ -82,10 +83,11 @@ class SourceKind(enum.Enum):
 
 
 _PROVENANCE = {
-    SourceKind.CLI: "via Claude Code login",
-    SourceKind.KEYCHAIN: "via Claude Code login (Keychain)",
+    SourceKind.CLI: "via usage API",
+    SourceKind.KEYCHAIN: "via usage API (Keychain login)",
     SourceKind.WEB: "via claude.ai session",
     SourceKind.STATUSLINE: "via Claude Code status line",
+    SourceKind.USAGE_CACHE: "via Claude Code's usage cache",
 }
 
 
@@ -144,6 +146,9 @@ class UsageWindow:
     computed: bool = False
     active: bool | None = None
     drives: bool = True
+    # set when this window was kept from an older reading than its snapshot's (see fuse.py):
+    # that reading's own time, so the window is labelled with its own age
+    read_at: datetime | None = None
 
 
 class ExtraState(enum.Enum):

@@ -134,6 +134,7 @@ def _window_json(window: UsageWindow) -> dict[str, object]:
         "locked_reason": window.locked_reason,
         "active": window.active,
         "drives_icon": window.drives,
+        "read_at": _iso(window.read_at),  # set when kept from an older reading than fetched_at
     }
 
 
@@ -223,7 +224,8 @@ def _waybar_tooltip(status: AccountStatus, now: datetime, tz: tzinfo | None) -> 
         for w in snapshot.windows:
             reset = f", resets {format_clock(w.resets_at, now, tz)}" if w.resets_at is not None else ""
             notes = "".join(f" · {note}" for note in window_notes(w))
-            lines.append(f"{w.label}: {window_value(w)}{reset}{notes}")
+            read = f", read {format_clock(w.read_at, now, tz)}" if w.read_at is not None else ""
+            lines.append(f"{w.label}: {window_value(w)}{reset}{read}{notes}")
         if snapshot.extra is not None:
             lines.append(f"Extra usage: {extra_text(snapshot.extra)}")
         if snapshot.breakdown is not None and snapshot.breakdown.rows:
@@ -285,7 +287,8 @@ def _state_text(status: AccountStatus, now: datetime, tz: tzinfo | None) -> str:
 def _window_line(window: UsageWindow, width: int, now: datetime, tz: tzinfo | None) -> str:
     reset = f"  {format_reset(window.resets_at, now, tz)}" if window.resets_at is not None else ""
     notes = "".join(f"  {note}" for note in window_notes(window))
-    return f"  {window.label:<{width}}  {window_value(window):>5}{reset}{notes}"
+    read = f"  (read {format_age(window.read_at, now)})" if window.read_at is not None else ""
+    return f"  {window.label:<{width}}  {window_value(window):>5}{reset}{read}{notes}"
 
 
 def format_duration(seconds: float) -> str:

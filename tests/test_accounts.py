@@ -18,7 +18,7 @@ from claude_tray.paths import settings_file
 from claude_tray.poller.poller import Poller
 from claude_tray.settings import AccountSettings, load_settings, parse_settings
 from claude_tray.sources import build_source
-from claude_tray.sources.statusline import statusline_aware
+from claude_tray.sources.freshest import statusline_aware
 from claude_tray.statusline import RecordStore, default_root, parse_feed
 from tests.support.claude_code import write_login
 from tests.support.clock import FakeClock

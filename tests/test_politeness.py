@@ -41,6 +41,21 @@ def test_rate_limits_and_outages_back_off_to_their_caps(rows: list[Row]) -> None
     assert by_state(rows, "Cloudflare").busiest <= 2  # 1800 s
 
 
+def test_claude_codes_own_fresh_numbers_cost_zero_requests(rows: list[Row]) -> None:
+    row = by_state(rows, "Claude Code in use")
+    assert (row.first_hour, row.per_hour, row.busiest) == (0, 0.0, 0), row
+
+
+def test_watching_for_claude_codes_numbers_during_a_429_sends_nothing_more(rows: list[Row]) -> None:
+    plain, watched = by_state(rows, "429, Retry-After: 0"), by_state(rows, "Claude Code login, 429")
+    assert (watched.first_hour, watched.per_hour, watched.busiest) == (
+        plain.first_hour,
+        plain.per_hour,
+        plain.busiest,
+    )
+    assert watched.checks_per_hour <= 240, "local checks at most every 15 s"
+
+
 def test_readme_table_is_the_measured_one(repo_root: Path) -> None:
     readme = (repo_root / "README.md").read_text(encoding="utf-8")
     section = readme.split("<!-- section:politeness -->", 1)[-1]

@@ -83,7 +83,7 @@ def test_numbers_and_money() -> None:
 def test_fresh_text() -> None:
     text = format_text([AccountStatus("work", Health.FRESH, SNAPSHOT)], NOW, UTC)
     assert text.splitlines() == [
-        "work (via Claude Code login): updated 12:00",
+        "work (via usage API): updated 12:00",
         "  5-hour          48%  resets in 2h 14m (14:30)",
         "  Weekly          65%  resets in 4d 17h (Fri 06:00)",
         "  Fable weekly     5%",
@@ -96,7 +96,7 @@ def test_not_fresh_text_shows_state_and_hint_and_keeps_the_last_good_numbers() -
     lines = format_text(
         [limited, AccountStatus("home", Health.NO_CREDENTIALS, source=SourceKind.WEB)], NOW, UTC
     ).splitlines()
-    assert lines[0] == "work (via Claude Code login): Rate limited [rate_limited]: next try 12:30"
+    assert lines[0] == "work (via usage API): Rate limited [rate_limited]: next try 12:30"
     assert lines[1].startswith("  5-hour          48%")
     assert lines[-2:] == ["home (via claude.ai session): no credentials [no_credentials]", "  no data yet"]
 
@@ -127,6 +127,7 @@ def test_json_shape() -> None:
         "locked_reason": None,
         "active": None,
         "drives_icon": True,
+        "read_at": None,
     }
     assert work["extra_usage"] == {
         "enabled": True,

@@ -111,8 +111,9 @@ def test_every_fixture_end_to_end(server: LoopbackServer, login: Path, relative:
     assert isinstance(account["fetched_at"], str) and datetime.fromisoformat(account["fetched_at"]).tzinfo
     shown = account["windows"]
     assert isinstance(shown, list)
-    assert [{k: w[k] for k in ("key", "label", "utilization", "resets_at", "group")} for w in shown] == [
-        {"key": k, "label": label, "utilization": u, "resets_at": r, "group": g}
+    keys = ("key", "label", "utilization", "resets_at", "group", "read_at")
+    assert [{k: w[k] for k in keys} for w in shown] == [
+        {"key": k, "label": label, "utilization": u, "resets_at": r, "group": g, "read_at": None}
         for k, label, u, r, g in windows
     ]
     # the late-2026 fields are always present (null / false when the server sent nothing)
@@ -147,7 +148,7 @@ def test_readable_output(server: LoopbackServer, login: Path) -> None:
     run = status(server)
     assert run.code == 0
     lines = run.stdout.splitlines()
-    assert lines[0].startswith("default (via Claude Code login): updated ")
+    assert lines[0].startswith("default (via usage API): updated ")
     assert lines[1].split()[:2] == ["5-hour", "1%"]
     assert "$3.25 of $20.50 (16%)" in lines[2] and "USD assumed" in lines[2]
 

@@ -400,7 +400,8 @@ def tree(root: Path) -> dict[str, tuple[bytes, int]]:
 
 def test_statusline_and_transcript_reading_never_write_under_claude_dir(isolated_home: Path) -> None:
     from claude_tray.clock import SystemClock
-    from claude_tray.sources.statusline import StatuslineFetcher
+    from claude_tray.sources.freshest import FreshestFetcher
+    from claude_tray.sources.usage_cache import UsageCacheReader
     from claude_tray.transcripts import TranscriptScanner
 
     claude = isolated_home / ".claude"
@@ -416,7 +417,9 @@ def test_statusline_and_transcript_reading_never_write_under_claude_dir(isolated
     before = tree(claude)
     assert run_cli("statusline", stdin=payload()).returncode == 0
     assert run_cli("statusline", stdin=b"junk").returncode == 0
-    assert StatuslineFetcher("default", claude, RecordStore(state_root(isolated_home))).fetch().windows
+    cache = UsageCacheReader(isolated_home / ".claude.json", "default")
+    store = RecordStore(state_root(isolated_home))
+    assert FreshestFetcher("default", claude, store, cache, SystemClock()).fetch().windows
     scanner = TranscriptScanner(claude)
     assert scanner.active_sessions(SystemClock().now())[0].context_tokens == 5
     assert tree(claude) == before
@@ -476,14 +479,23 @@ def test_a_fresh_record_defers_the_oauth_poll_until_claude_code_is_idle(
     assert fetcher.fetch().source is SourceKind.CLI and server.count(USAGE) == 2
 
 
-def test_a_record_older_than_the_last_api_reading_is_not_used(
+def test_a_record_older_than_the_last_api_reading_never_shadows_it(
     server: LoopbackServer, clock: FakeClock, tmp_path: Path
 ) -> None:
     config = tmp_path / "claude"
     fetcher = logged_in_account(server, clock, config, Reply(200, body=fixture_bytes(REAL_USAGE)))
-    fetcher.fetch()
-    RecordStore(default_root()).write(config, parse_feed(payload()), clock.now() - timedelta(seconds=10))
-    assert fetcher.fetch().source is SourceKind.CLI and server.count(USAGE) == 2
+    api = fetcher.fetch()
+    clock.advance(30)
+    RecordStore(default_root()).write(
+        config, parse_feed(payload(five=99)), api.fetched_at - timedelta(seconds=10)
+    )
+    snapshot = fetcher.fetch()  # a fresh zero-network reading exists: no request ...
+    assert server.count(USAGE) == 1
+    assert (snapshot.source, snapshot.fetched_at) == (
+        SourceKind.CLI,
+        api.fetched_at,
+    )  # ... but the API's is newer
+    assert snapshot.window("five_hour") == api.window("five_hour")
 
 
 def test_a_new_record_changes_the_fingerprint_so_a_stopped_account_resumes(
@@ -513,11 +525,13 @@ def test_statusline_only_accounts_never_send_anything(
     assert server.count() == 0
 
 
-def test_statusline_only_account_without_records_says_how_to_fix(tmp_path: Path) -> None:
-    from claude_tray.sources.statusline import StatuslineFetcher
+def test_statusline_only_account_without_records_says_how_to_fix(tmp_path: Path, clock: FakeClock) -> None:
+    from claude_tray.sources.freshest import FreshestFetcher
+    from claude_tray.sources.usage_cache import UsageCacheReader
 
+    cache = UsageCacheReader(tmp_path / "c" / ".claude.json", "cc")
     with pytest.raises(NoCredentialError) as info:
-        StatuslineFetcher("cc", tmp_path / "c", RecordStore(tmp_path / "s")).fetch()
+        FreshestFetcher("cc", tmp_path / "c", RecordStore(tmp_path / "s"), cache, clock).fetch()
     assert "claude-tray statusline install" in info.value.hint
 
 

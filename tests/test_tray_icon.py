@@ -102,7 +102,7 @@ def test_menu_maps_every_entry(dummy_backend: None) -> None:
     items = tray.items()
     assert tray.labels() == [
         "5-hour: 42% · resets in 2h (14:00)",
-        "updated just now · via Claude Code login",
+        "updated just now · via usage API",
         "Refresh now",
         "Edit settings...",
         "Open usage page",

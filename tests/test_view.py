@@ -65,7 +65,7 @@ def test_one_fresh_account_reads_like_the_issue() -> None:
         "Weekly: 85% · resets in 3d 4h (Wed 16:15)",
         "Opus weekly: 12% · resets in 2d (Tue 12:15)",
         "Extra usage: $47.52 of $140.00 (34%)",
-        "updated 3m ago · via Claude Code login",
+        "updated 3m ago · via usage API",
     ]
     assert view.title == "Claude usage: 5-hour 42% · Weekly 85%"
     info = [e for e in view.menu if not e.separator and e.action is None]
@@ -123,7 +123,7 @@ def test_state_line_with_the_fix_when_not_fresh(health: Health, message: str, hi
 
 def test_fresh_has_no_state_line() -> None:
     rows = labels(view_of(fresh()).menu)
-    assert rows[2:4] == ["updated 3m ago · via Claude Code login", "Refresh now"]
+    assert rows[2:4] == ["updated 3m ago · via usage API", "Refresh now"]
 
 
 def test_no_data_is_never_zero_percent() -> None:

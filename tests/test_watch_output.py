@@ -44,7 +44,7 @@ def test_fresh_line() -> None:
     tooltip = str(doc["tooltip"])
     assert tooltip.splitlines()[0] == "work: updated 11:57"
     assert "5-hour: 42%, resets 14:00" in tooltip
-    assert "via Claude Code login" in tooltip
+    assert "via usage API" in tooltip
 
 
 def test_class_follows_the_fullest_of_all_windows() -> None:

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from claude_tray.clock import Clock
-    from claude_tray.diagnose import AccountProbe, AutostartProbe, BackendProbe, Probes, SettingsProbe
+    from claude_tray.diagnose import (
+        AccountProbe,
+        AutostartProbe,
+        BackendProbe,
+        BridgeProbe,
+        Probes,
+        SettingsProbe,
+    )
     from claude_tray.model import SourceKind
     from claude_tray.settings import Settings
 
@@ -73,6 +80,7 @@ def gather(clock: Clock) -> Probes:
         autostart=_autostart(),
         accounts=_accounts(settings, clock),
         now=clock.now(),
+        bridges=_bridges(settings),
     )
 
 
@@ -158,6 +166,27 @@ def _accounts(settings: Settings, clock: Clock) -> tuple[AccountProbe, ...]:
         )
         for account in settings.accounts
     )
+
+
+def _bridges(settings: Settings) -> tuple[BridgeProbe, ...]:
+    """Each Claude Code config dir of the accounts: the bridge's state and the usage cache's age."""
+    from claude_tray.accounts import OAUTH_SOURCES
+    from claude_tray.bridge import bridge_state
+    from claude_tray.diagnose import BridgeProbe
+    from claude_tray.paths import claude_config_dir
+    from claude_tray.sources.usage_cache import UsageCacheReader, claude_json_path
+
+    probes: dict[str, BridgeProbe] = {}
+    for account in settings.accounts:
+        if account.source not in (*OAUTH_SOURCES, "statusline"):
+            continue
+        config_dir = claude_config_dir(account.config_dir or None)
+        cache = claude_json_path(account.config_dir or None)
+        reading = UsageCacheReader(cache, account.name).read()
+        cache_at = reading.fetched_at if reading is not None else None
+        probe = BridgeProbe(str(config_dir), bridge_state(config_dir), str(cache), cache_at)
+        probes.setdefault(str(config_dir), probe)
+    return tuple(probes.values())
 
 
 def source_kinds(source: str, platform: str = sys.platform) -> tuple[SourceKind, ...]:

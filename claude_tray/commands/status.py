@@ -85,9 +85,11 @@ def _read(account: AccountSettings, fetcher: AccountFetcher, clock: Clock) -> Ac
         # the poll policy owns "outcome -> health"; a one-shot read is its first attempt
         health = decide(outcome, History(), PollPolicy(), random.Random(0)).health  # noqa: S311 - jitter only
         retry = clock.now() + timedelta(seconds=outcome.retry_after) if outcome.retry_after else None
+        kept = getattr(fetcher, "kept", None)  # Claude Code's own numbers, read without a request
         return AccountStatus(
             fetcher.name,
             health,
+            kept() if kept is not None else None,
             message=outcome.message,
             hint=outcome.hint,
             next_attempt_at=retry,
@@ -101,13 +103,14 @@ def _walls(settings: Settings, statuses: Sequence[AccountStatus], clock: Clock) 
     """Record each fresh reading in the history (when enabled) and forecast from it."""
     from claude_tray.forecast import account_wall
     from claude_tray.history import History, HistoryListener, default_path
+    from claude_tray.model import Health
 
     recorder = HistoryListener(History(default_path()), clock.now, settings.history.retention_days)
     walls: dict[str, Forecast] = {}
     for status in statuses:
         if status.snapshot is None:
             continue  # no reading now: a forecast from old history alone would mislead
-        if settings.history.enabled:
+        if settings.history.enabled and status.health is Health.FRESH:  # not numbers kept beside a failure
             recorder.record(status.snapshot)
         wall = account_wall(recorder.recent(status.account), status.snapshot, clock.now())
         if wall is not None:

@@ -65,7 +65,7 @@ def after_outcome(
         state,
         health=decision.health,
         outcome=outcome,
-        last_good=outcome.snapshot or state.last_good,
+        last_good=_newer(outcome.snapshot, state.last_good),
         history=record(state.history, outcome),
         held_until=mono + decision.delay if decision.held and decision.delay is not None else None,
         watch=decision.watch_credentials,
@@ -78,13 +78,35 @@ def after_outcome(
     return scheduled(new, due, mono, wall)
 
 
+def _newer(reading: UsageSnapshot | None, kept: UsageSnapshot | None) -> UsageSnapshot | None:
+    """A success's reading, or numbers kept beside a failure when newer than the last good ones."""
+    if reading is None or kept is None:
+        return reading or kept
+    return reading if reading.fetched_at >= kept.fetched_at else kept
+
+
 def after_check(
-    state: AccountState, fingerprint: Hashable, *, mono: float, policy: PollPolicy
+    state: AccountState,
+    fingerprint: Hashable,
+    *,
+    mono: float,
+    policy: PollPolicy,
+    local_fresh: bool = False,
 ) -> tuple[AccountState, bool]:
-    """A local fingerprint check finished. Returns the new state and whether the login changed."""
+    """A local fingerprint check finished. Returns the new state and whether to fetch now.
+
+    During an active rate-limit wait a change alone may not cut the wait short (a new token is
+    no reason to ask again early); only a fresh zero-network reading (``local_fresh``: a fetch
+    would send nothing) does. Otherwise the change is noted and the watch goes on.
+    """
     if not state.watch:
         return dataclasses.replace(state, in_flight=False), False
     changed = fingerprint != state.fingerprint
+    if changed and state.held_until is not None and state.held_until > mono and not local_fresh:
+        waiting = dataclasses.replace(
+            state, in_flight=False, fingerprint=fingerprint, next_check=mono + policy.credential_recheck
+        )
+        return waiting, False
     new = dataclasses.replace(
         state,
         in_flight=False,

@@ -23,6 +23,7 @@ from claude_tray.errors import (
     MissingScope,
     NoCredentialError,
     RateLimited,
+    RefusedClient,
     ResponseFormatError,
     SourceUnavailable,
     TokenExpired,
@@ -50,8 +51,10 @@ class Outcome:
     message: str = ""
     hint: str = ""
     retry_after: float | None = None  # seconds the server asked us to wait (429 only)
-    snapshot: UsageSnapshot | None = None  # only for SUCCESS
+    # SUCCESS: the reading; a failure: Claude Code's own numbers kept meanwhile (zero-network), if any
+    snapshot: UsageSnapshot | None = None
     sent_request: bool = True  # False when the failure was local (no network traffic)
+    local_readings: bool = False  # the fetcher also reads Claude Code's own numbers (no network)
 
 
 def success(snapshot: UsageSnapshot) -> Outcome:
@@ -61,6 +64,7 @@ def success(snapshot: UsageSnapshot) -> Outcome:
 # (error class, kind, message, default hint, whether a request went out). First match wins,
 # so subclasses come before their bases.
 _TABLE: tuple[tuple[type[ClaudeTrayError], OutcomeKind, str, str, bool], ...] = (
+    (RefusedClient, OutcomeKind.RATE_LIMITED, "Usage API refused this app", "", True),
     (RateLimited, OutcomeKind.RATE_LIMITED, "Rate limited", "", True),
     (
         TokenExpired,
@@ -124,11 +128,16 @@ def outcome_of(error: ClaudeTrayError) -> Outcome:
             return Outcome(
                 kind,
                 _message(error, message),
-                error.hint or default_hint or error.message,
+                error.hint or default_hint or _fallback_hint(error),
                 retry_after=error.retry_after if isinstance(error, RateLimited) else None,
                 sent_request=sent,
             )
     return Outcome(OutcomeKind.FORMAT_ERROR, "Unexpected error", error.hint or error.message)
+
+
+def _fallback_hint(error: ClaudeTrayError) -> str:
+    """The error's own words as the hint, except for a 429: its hint is the next try time."""
+    return "" if isinstance(error, RateLimited) else error.message
 
 
 def _message(error: ClaudeTrayError, message: str) -> str:

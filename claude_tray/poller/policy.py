@@ -17,7 +17,9 @@ no credentials                         no_credentials    local re-check only (no
 credential file unreadable             no_credentials    local re-check after 15 s
 =====================================  ================  ======================================
 
-"Held" means a manual refresh may not cut the wait short. The exponent of both backoffs is the
+"Held" means a manual refresh may not cut the wait short. While held, a Claude Code account
+(``Outcome.local_readings``) still has its local fingerprint checked: when it changes and a
+fresh zero-network reading exists (status line or usage cache), it is taken at once, sending nothing. The exponent of both backoffs is the
 number of failed requests since the last success, so mixed failures never reset the wait.
 
 >>> import random
@@ -144,7 +146,10 @@ def decide(outcome: Outcome, history: History, policy: PollPolicy, rng: random.R
         penalty = backoff(
             history.failures, policy.penalty_base, policy.penalty_cap, policy.backoff_jitter, rng
         )
-        return Decision(Health.RATE_LIMITED, max(told, penalty), held=True)
+        # a fetcher with zero-network readings is watched: Claude Code's own fresh numbers are
+        # taken at once during the wait (that sends nothing; see account.after_check)
+        watch = outcome.local_readings
+        return Decision(Health.RATE_LIMITED, max(told, penalty), held=True, watch_credentials=watch)
     if kind is OutcomeKind.TRANSIENT:
         wait = backoff(
             history.failures, policy.transient_base, policy.transient_cap, policy.backoff_jitter, rng

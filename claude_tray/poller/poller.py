@@ -224,7 +224,9 @@ class Poller:
         mono, wall, policy = self._clock.monotonic(), self._clock.now(), self._policy
         state = self._states[result.account]
         if result.outcome is None:
-            state, changed = acc.after_check(state, result.fingerprint, mono=mono, policy=policy)
+            state, changed = acc.after_check(
+                state, result.fingerprint, mono=mono, policy=policy, local_fresh=result.local_fresh
+            )
             if changed:
                 log.info("account %s: credentials changed; trying again", state.name)
                 state = self._place(acc.scheduled(state, mono, mono, wall), mono, wall)

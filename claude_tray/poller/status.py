@@ -48,12 +48,12 @@ def status_of(state: AccountState, wall: datetime, policy: PollPolicy) -> Accoun
     health = derived_health(state, wall, policy)
     message, hint = _words(state, health)
     snapshot = state.last_good
-    extras = []
+    parts = [hint]
     if health is Health.RATE_LIMITED and state.next_at is not None:
-        extras.append(f"next try {clock_text(state.next_at)}")
+        parts.insert(0, f"next try {clock_text(state.next_at)}")  # first: what happens next
     if snapshot is not None and health not in (Health.FRESH, Health.STARTING):
-        extras.append(f"showing data from {clock_text(snapshot.fetched_at)}")
-    hint = " · ".join(part for part in (hint, *extras) if part)
+        parts.append(f"showing data from {clock_text(snapshot.fetched_at)}")
+    hint = " · ".join(part for part in parts if part)
     # a fresh reading is the server's word; only kept (not fresh) data is aged by resets
     aged = snapshot is not None and health not in (Health.FRESH, Health.STARTING)
     return AccountStatus(
@@ -76,8 +76,7 @@ def _words(state: AccountState, health: Health) -> tuple[str, str]:
     if health is Health.FRESH or state.outcome is None:
         return "", ""
     outcome = state.outcome
-    hint = "" if health is Health.RATE_LIMITED else outcome.hint  # replaced by the next try time
-    return outcome.message, hint
+    return outcome.message, outcome.hint  # a 429's "next try" time is added by status_of
 
 
 def _network_scheduled(state: AccountState) -> bool:

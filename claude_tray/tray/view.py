@@ -59,6 +59,8 @@ class Action(enum.Enum):
     TOGGLE_AUTOSTART = "toggle_autostart"
     HIDE_ACCOUNT = "hide_account"  # local only: the account keeps its login and its polling
     SHOW_ALL = "show_all"
+    INSTALL_BRIDGE = "install_bridge"  # `claude-tray statusline install` for the row's account's config dir
+    UNINSTALL_BRIDGE = "uninstall_bridge"  # its undo (`claude-tray statusline uninstall`)
     QUIT = "quit"
 
 
@@ -123,6 +125,7 @@ class _Options:
     updates: str | None = None  # the "Check for updates" item's label; None: not offered
     sessions: tuple[SessionContext, ...] = ()  # active Claude Code sessions, fullest first
     logged_in: frozenset[str] = frozenset()  # accounts Claude Code is logged in as (default dir)
+    offers: tuple[MenuEntry, ...] = ()  # rows parts offer above the actions (the status-line bridge)
 
 
 def build_view(
@@ -138,15 +141,17 @@ def build_view(
     sessions: Sequence[SessionContext] = (),
     updates: str | None = None,
     logged_in: frozenset[str] = frozenset(),
+    offers: Sequence[MenuEntry] = (),
 ) -> TrayView:
     """The view at ``now``. ``hidden`` names accounts hidden from the menu (local only);
     ``autostart`` is the "Start at login" state (None: not offered); ``tz`` None = local time;
     ``walls`` maps an account to its binding-wall forecast (shown first in its readout);
     ``history`` offers "Show history..."; ``sessions`` are the active Claude Code sessions
     (context window fill), listed under the accounts; ``updates`` is the label of "Check for
-    updates" (None: not offered); ``logged_in`` names the accounts Claude Code is logged in as."""
+    updates" (None: not offered); ``logged_in`` names the accounts Claude Code is logged in as;
+    ``offers`` are rows parts add above the actions."""
     options = _Options(settings, hidden, autostart, tz, dict(walls or {}), history, updates, tuple(sessions))
-    options = replace(options, logged_in=logged_in)
+    options = replace(options, logged_in=logged_in, offers=tuple(offers))
     view = _view_at(statuses, options, now)
     return replace(view, next_change=_next_change(view, statuses, options, now))
 
@@ -158,6 +163,7 @@ def _view_at(statuses: Sequence[AccountStatus], options: _Options, now: datetime
     menu = (
         *_accounts_section(shown, options, now),
         *_sessions_section(options.sessions),
+        *((SEPARATOR, *options.offers) if options.offers else ()),
         SEPARATOR,
         *_actions(shown, len(statuses) - len(shown), options),
     )
@@ -331,6 +337,8 @@ def _window_label(window: UsageWindow, now: datetime, tz: tzinfo | None, *, was_
     parts = [f"{window.label}: {wording.window_value(window)}"]  # "no data" gets no reset time
     if window.resets_at is not None and (window.utilization is not None or window.dollars is not None):
         parts.append(format_reset(window.resets_at, now, tz))
+    if window.read_at is not None:  # kept from an older reading than the rest: its own age
+        parts.append(f"read {format_age(window.read_at, now)}")
     return " · ".join((*parts, *wording.window_notes(window)))
 
 
@@ -388,6 +396,7 @@ def _references(statuses: Iterable[AccountStatus], hidden: frozenset[str]) -> li
             continue
         refs.append(status.snapshot.fetched_at)
         refs.extend(w.resets_at for w in status.snapshot.windows if w.resets_at is not None)
+        refs.extend(w.read_at for w in status.snapshot.windows if w.read_at is not None)
     return refs
 
 

@@ -24,6 +24,7 @@ from claude_tray.errors import (
     TokenExpired,
     TransientApiError,
 )
+from claude_tray.model import UsageSnapshot
 from claude_tray.poller.poller import Poller
 from claude_tray.settings import Settings
 from tests.support.clock import FakeClock
@@ -67,8 +68,59 @@ def measure(state: str, step: Callable[[], Step], hours: int = 24, seed: int = 1
     return Row(state, per_hour[0], sum(later) / len(later), max(later), checks / hours)
 
 
+CLAUDE_CODE_IN_USE = "Claude Code in use (a status-line record every 2 min)"
+CLAUDE_CODE_429 = "Claude Code login, 429 Retry-After: 0, Claude Code idle"
+TURN = 120.0  # seconds between Claude Code turns (each writes a status-line record)
+
+
+def measure_claude_code(
+    state: str, step: Callable[[], Step], *, turns: bool, hours: int = 24, seed: int = 1
+) -> Row:
+    """The real FreshestFetcher over a real record store and usage-cache reader, the API scripted;
+    with ``turns`` Claude Code writes a status-line record every 2 min."""
+    import tempfile
+    from pathlib import Path
+
+    from claude_tray.sources.freshest import FreshestFetcher
+    from claude_tray.sources.usage_cache import UsageCacheReader
+    from claude_tray.statusline import FeedReading, LimitReading, RecordStore
+
+    class Counted(FreshestFetcher):
+        fetches = 0
+
+        def fetch(self) -> UsageSnapshot:
+            self.fetches += 1
+            return super().fetch()
+
+    clock = FakeClock()
+    api = ScriptedFetcher("bench", clock, Reading(), step())
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        store = RecordStore(root / "records")
+        cache = UsageCacheReader(root / ".claude.json", "bench")
+        fetcher = Counted("bench", root / "claude", store, cache, clock, api)
+        poller = Poller([fetcher], Settings(), clock=clock, rng=random.Random(seed))
+        start = clock.monotonic()
+        reading = FeedReading(LimitReading(20.0, None), LimitReading(30.0, None))
+        for _ in range(int(hours * HOUR / TURN)):
+            if turns:
+                store.write(root / "claude", reading, clock.now())
+            run_for(poller, clock, TURN)
+    per_hour = [0] * hours
+    for at in api.fetched_at:
+        per_hour[min(hours - 1, int((at - start) // HOUR))] += 1
+    later = per_hour[1:]
+    checks = max(0, api.fingerprints - fetcher.fetches)  # every poll reads the fingerprint too
+    return Row(state, per_hour[0], sum(later) / len(later), max(later), checks / hours)
+
+
 def measure_all(hours: int = 24, seed: int = 1) -> list[Row]:
-    return [measure(state, step, hours, seed) for state, step in STATES]
+    rows = [measure(state, step, hours, seed) for state, step in STATES]
+    in_use = measure_claude_code(CLAUDE_CODE_IN_USE, Reading, turns=True, hours=hours, seed=seed)
+    limited = measure_claude_code(
+        CLAUDE_CODE_429, lambda: RateLimited("429", retry_after=0.0), turns=False, hours=hours, seed=seed
+    )
+    return [*rows, limited, in_use]
 
 
 def table(rows: Sequence[Row]) -> str:
