@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
 from claude_tray.forecast import Forecast, describe
+from claude_tray.history import EXTRA_WINDOW
 from claude_tray.model import (
     AccountStatus,
     Health,
@@ -291,7 +292,7 @@ def account_rows(
     source, and its state."""
     rows: list[MenuEntry] = []
     raw = status.snapshot
-    if raw is not None and wall is not None:
+    if raw is not None and wall is not None and _in_reading(wall, raw):
         rows.append(_info(f"{wall.label}: {describe(wall, now, tz)}"))
     if raw is not None:
         reset = {w.key for w in raw.windows if reset_since(w, now)}
@@ -307,6 +308,13 @@ def account_rows(
     if state:
         rows.append(_info(state))
     return tuple(rows)
+
+
+def _in_reading(wall: Forecast, snapshot: UsageSnapshot) -> bool:
+    """A headline names only a window the current reading shows (or its extra usage)."""
+    if snapshot.window(wall.window) is not None:
+        return True
+    return wall.window == EXTRA_WINDOW and snapshot.extra is not None and snapshot.extra.enabled
 
 
 def _window_label(window: UsageWindow, now: datetime, tz: tzinfo | None, *, was_reset: bool) -> str:
