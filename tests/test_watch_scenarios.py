@@ -75,6 +75,8 @@ def test_fresh_then_429_with_retry_after_then_fresh(
         again = w.next_doc(health("fresh"))
         assert w.stop() == 0
     assert first["windows"], "the fixture's windows are shown"
+    assert {"forecast", "sessions"} <= first.keys(), "each line is an account object of status --json"
+    assert first["sessions"] == []
     assert limited["windows"] == first["windows"], "the last good reading stays through a 429"
     assert limited["fetched_at"] == first["fetched_at"]
     assert "next try" in limited["hint"]
