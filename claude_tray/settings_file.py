@@ -166,7 +166,8 @@ def _account_span(lines: list[str], name: str, where: str) -> tuple[int, int]:
         keys = [s for s in body if s.kind == "key"]
         if any(s.key == "name" and s.value == name for s in keys):
             return stmt.start, (keys[-1].end if keys else stmt.end)
-    raise ConfigError((ConfigProblem(where, None, "accounts.name", f"no account named {name!r}"),))
+    problem = ConfigProblem(where, None, "accounts.name", f"no account named {name!r}")
+    raise ConfigError((problem,), hint="`claude-tray accounts list` shows the names")
 
 
 Edit = Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]
@@ -183,7 +184,7 @@ def _edit(path: Path, key: str, edit: Edit) -> None:
         if path.read_text(encoding="utf-8") == text:
             write_atomic(path, new_text)
             return
-    raise ConfigError((ConfigProblem(str(path), None, key, "the file keeps changing; try again"),))
+    raise ConfigError((ConfigProblem(str(path), None, key, "the file keeps changing; try again"),), hint="")
 
 
 def _parse_for_edit(text: str, where: str) -> dict[str, Any]:
@@ -196,7 +197,7 @@ def _parse_for_edit(text: str, where: str) -> dict[str, Any]:
 
 def _verify(old: str, new: str, expected: dict[str, Any], where: str, key: str) -> None:
     def refuse(why: str) -> ConfigError:
-        return ConfigError((ConfigProblem(where, None, key, f"{why}; change it by hand instead"),))
+        return ConfigError((ConfigProblem(where, None, key, f"{why}; change it by hand instead"),), hint="")
 
     try:
         if tomllib.loads(new) != expected:

@@ -125,7 +125,7 @@ def _add(path: Path, source: str, config_dir_arg: str | None, name: str | None) 
         problem = ConfigProblem(
             str(path), None, "accounts.name", f"an account named {label!r} exists; pass --name"
         )
-        raise ConfigError((problem,))
+        raise ConfigError((problem,), hint="")
     if _implicit_default(path) and not _reads_default_dir(account):
         append_account(path, AccountSettings())  # keep the default login the icon showed so far
     append_account(path, account)

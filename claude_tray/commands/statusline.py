@@ -332,7 +332,7 @@ def _edit_settings(
     problem = ConfigProblem(
         str(path), None, "statusLine", "the file kept changing while being edited; try again"
     )
-    raise ConfigError((problem,))
+    raise ConfigError((problem,), hint="")
 
 
 def _read_text(path: Path) -> str | None:

@@ -66,6 +66,13 @@ class WebKeySource(CredentialSource):
         if isinstance(backend, fail.Keyring):
             raise _unavailable()
 
+    @property
+    def rejected_hint(self) -> str:
+        """The fix when the server rejects the key: ``login-web`` cannot replace one from the environment."""
+        if self._env.get(ENV_VAR, "").strip():
+            return f"the session key in {ENV_VAR} was rejected: set a fresh one there"
+        return ""
+
     def describe(self) -> str:
         if self._env.get(ENV_VAR):
             return f"environment variable {ENV_VAR}"
