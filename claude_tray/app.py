@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from typing import TYPE_CHECKING, TypeVar
 
-from claude_tray.model import StatusChange
+from claude_tray.model import Health, StatusChange
 from claude_tray.settings import Settings
 from claude_tray.signals import SignalRelay
 from claude_tray.tray.view import USAGE_PAGE, Action, MenuEntry, TrayView, build_view
@@ -174,6 +174,7 @@ class App:
         self._thread = threading.Thread(target=self._work, name="claude-tray-app")
         self.tray: TrayIcon | None = None
         self._problem: str | None = None  # why the saved settings file is not in effect
+        self._refused: str | None = None  # why "Refresh now" did nothing ("Rate limited - next try ...")
 
     @property
     def settings(self) -> Settings:
@@ -291,7 +292,9 @@ class App:
                 self.tray.stop()
             return
         if action is Action.REFRESH:
-            log.info("refresh: %s", self.poller.refresh())
+            said = self.poller.refresh()
+            log.info("refresh: %s", said)
+            self._refused = None if said.startswith("Refreshing") else said  # shown atop the menu
         elif action is Action.EDIT_SETTINGS:
             self._edit_settings()
         elif action is Action.OPEN_USAGE_PAGE:
@@ -344,11 +347,13 @@ class App:
             history=Action.SHOW_HISTORY in offered,
             updates=labels.get(Action.CHECK_UPDATES),
         )
-        if self._problem is None:
+        if self._refused is not None and not any(s.health is Health.RATE_LIMITED for s in statuses):
+            self._refused = None  # the wait is over: the line would no longer be true
+        top = [f"Refresh now: {self._refused}"] if self._refused is not None else []
+        top += [f"Settings not applied: {self._problem}"] if self._problem is not None else []
+        if not top:
             return view
-        return replace(
-            view, menu=(MenuEntry(f"Settings not applied: {self._problem}", enabled=False), *view.menu)
-        )
+        return replace(view, menu=(*(MenuEntry(text, enabled=False) for text in top), *view.menu))
 
     def _apply_view(self) -> None:
         view = self._view()

@@ -219,3 +219,19 @@ def test_settings_with_hidden_accounts_start_hidden(
         app.send(Command(Action.QUIT))
 
     assert make_app(server, isolated_home, person, desktop, accounts=accounts).run() == 0
+
+
+def test_refresh_while_rate_limited_says_so_at_the_top_of_the_menu(
+    server: LoopbackServer, isolated_home: Path, desktop: Desktop
+) -> None:
+    server.script(USAGE, Reply(429, {"Connection": "close", "Retry-After": "3600"}))
+
+    def person(app: App, tray: StandInTray) -> None:
+        tray.wait_for(lambda labels: any(label.startswith("Rate limited") for label in labels))
+        app.send(Command(Action.REFRESH))
+        labels = tray.wait_for(lambda labels: labels[0].startswith("Refresh now: "))
+        assert labels[0].startswith("Refresh now: Rate limited - next try allowed at ")
+        assert server.count(USAGE) == 1, "the click did not skip the server's wait"
+        app.send(Command(Action.QUIT))
+
+    assert make_app(server, isolated_home, person, desktop).run() == 0
