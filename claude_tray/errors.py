@@ -165,7 +165,11 @@ class TransientApiError(ApiError):
 
 
 class ResponseFormatError(ApiError):
-    """The response body was not the JSON shape we understand."""
+    """The response body was not the JSON shape we understand; ``status``: an unexpected HTTP status."""
+
+    def __init__(self, message: str, *, hint: str = "", status: int | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
 
 
 class AutostartError(ClaudeTrayError):

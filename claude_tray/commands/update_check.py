@@ -37,8 +37,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = check_for_update(client)
     except ClaudeTrayError as err:
+        reason = _failure(err)
         hint = f" ({err.hint})" if err.hint else ""
-        sys.stderr.write(f"claude-tray: cannot check {index_url()}: {redact(err.message)}{hint}\n")
+        sys.stderr.write(f"claude-tray: cannot check {index_url()}: {redact(reason)}{hint}\n")
+        if args.json:  # a script reads stdout: it gets a document either way
+            sys.stdout.write(json.dumps(failure_document(reason), indent=2) + "\n")
         return 1
     finally:
         client.close()
@@ -58,6 +61,35 @@ def document(result: UpdateCheck) -> dict[str, object]:
         "update_available": result.update_available,
         "install": result.install.kind.value,
         "upgrade": result.command,
+    }
+
+
+NOT_PUBLISHED = (
+    "claude-tray is not published on the package index (yet): install from a clone or a built wheel"
+)
+
+
+def _failure(err: Exception) -> str:
+    """What went wrong, in words: a 404 from the index means the package is not there."""
+    from claude_tray.errors import ClaudeTrayError, ResponseFormatError
+
+    if isinstance(err, ResponseFormatError) and err.status == 404:
+        return NOT_PUBLISHED
+    return err.message if isinstance(err, ClaudeTrayError) else str(err)
+
+
+def failure_document(reason: str) -> dict[str, object]:
+    """``--json`` when the index could not be asked: the same keys, unknowns null, plus ``error``."""
+    from claude_tray import __version__
+
+    return {
+        "version": 1,
+        "installed": __version__,
+        "latest": None,
+        "update_available": None,
+        "install": None,
+        "upgrade": None,
+        "error": reason,
     }
 
 
