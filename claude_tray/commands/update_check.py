@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from claude_tray.api.client import UsageClient
     from claude_tray.errors import ClaudeTrayError
     from claude_tray.log import redact, setup_logging
-    from claude_tray.update import check_for_update, index_url
+    from claude_tray.update import check_for_update, failure_reason, index_url
 
     setup_logging()
     network = _network()
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = check_for_update(client)
     except ClaudeTrayError as err:
-        reason = _failure(err)
+        reason = failure_reason(err)
         hint = f" ({err.hint})" if err.hint else ""
         sys.stderr.write(f"claude-tray: cannot check {index_url()}: {redact(reason)}{hint}\n")
         if args.json:  # a script reads stdout: it gets a document either way
@@ -62,20 +62,6 @@ def document(result: UpdateCheck) -> dict[str, object]:
         "install": result.install.kind.value,
         "upgrade": result.command,
     }
-
-
-NOT_PUBLISHED = (
-    "claude-tray is not published on the package index (yet): install from a clone or a built wheel"
-)
-
-
-def _failure(err: Exception) -> str:
-    """What went wrong, in words: a 404 from the index means the package is not there."""
-    from claude_tray.errors import ClaudeTrayError, ResponseFormatError
-
-    if isinstance(err, ResponseFormatError) and err.status == 404:
-        return NOT_PUBLISHED
-    return err.message if isinstance(err, ClaudeTrayError) else str(err)
 
 
 def failure_document(reason: str) -> dict[str, object]:
