@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from typing import TYPE_CHECKING, TypeVar
 
+from claude_tray.errors import ClaudeTrayError
 from claude_tray.model import Health, StatusChange
 from claude_tray.settings import Settings
 from claude_tray.signals import SignalRelay
@@ -175,6 +176,7 @@ class App:
         self.tray: TrayIcon | None = None
         self._problem: str | None = None  # why the saved settings file is not in effect
         self._refused: str | None = None  # why "Refresh now" did nothing ("Rate limited - next try ...")
+        self._failed: str | None = None  # why the last menu action failed ("cannot open ...: xdg-open ...")
 
     @property
     def settings(self) -> Settings:
@@ -291,6 +293,16 @@ class App:
                 log.info("quitting")
                 self.tray.stop()
             return
+        self._failed = None
+        try:
+            self._do(command)
+        except ClaudeTrayError as err:  # e.g. no xdg-open: say so in the menu, not only in the log
+            log.warning("%s: %s", action.name.lower(), err.message)
+            self._failed = f"{err.message} ({err.hint})" if err.hint else err.message
+        self._apply_view()
+
+    def _do(self, command: Command) -> None:
+        action = command.action
         if action is Action.REFRESH:
             said = self.poller.refresh()
             log.info("refresh: %s", said)
@@ -307,7 +319,6 @@ class App:
             self._hidden = frozenset()
         else:
             self._part_action(action)
-        self._apply_view()
 
     def _part_action(self, action: Action) -> None:
         """A menu action a part offers (e.g. "Show history...")."""
@@ -350,6 +361,7 @@ class App:
         if self._refused is not None and not any(s.health is Health.RATE_LIMITED for s in statuses):
             self._refused = None  # the wait is over: the line would no longer be true
         top = [f"Refresh now: {self._refused}"] if self._refused is not None else []
+        top += [self._failed] if self._failed is not None else []
         top += [f"Settings not applied: {self._problem}"] if self._problem is not None else []
         if not top:
             return view

@@ -72,6 +72,10 @@ class Desktop:
         self.opened: list[str] = []
         self.edits = 0
         self.autostart = False
+        self.edit: Callable[[], None] = self._count_edit
+
+    def _count_edit(self) -> None:
+        self.edits += 1
 
     def set_autostart(self, on: bool) -> None:
         self.autostart = on
@@ -99,7 +103,7 @@ def make_app(
         make_tray=lambda view, _send, _ready: StandInTray(view, lambda tray: scenario(app, tray)),  # type: ignore[arg-type,return-value]
         fetchers_for=lambda s: build_fetchers(s, clock),
         open_url=desktop.opened.append,
-        edit_settings=lambda: setattr(desktop, "edits", desktop.edits + 1),
+        edit_settings=lambda: desktop.edit(),
         autostart=AutostartControl(lambda: desktop.autostart, desktop.set_autostart),
         parts=parts,
     )
@@ -235,3 +239,28 @@ def test_refresh_while_rate_limited_says_so_at_the_top_of_the_menu(
         app.send(Command(Action.QUIT))
 
     assert make_app(server, isolated_home, person, desktop).run() == 0
+
+
+def test_edit_settings_without_an_opener_names_it_in_the_menu(
+    server: LoopbackServer, isolated_home: Path, desktop: Desktop
+) -> None:
+    from claude_tray.settings_file import open_with_desktop
+
+    server.script(USAGE, OK)
+    config = isolated_home / "config.toml"
+    desktop.edit = lambda: open_with_desktop(config, platform="linux", which=lambda _name: None)
+
+    def person(app: App, tray: StandInTray) -> None:
+        tray.wait_for(lambda labels: "5-hour: 42%" in labels)
+        app.send(Command(Action.EDIT_SETTINGS))
+        labels = tray.wait_for(lambda labels: "xdg-open is not installed" in labels[0])
+        assert (
+            labels[0]
+            == f"cannot open {config}: xdg-open is not installed (install xdg-utils, or open {config} in your editor)"
+        )
+        app.send(Command(Action.HIDE_ACCOUNT, "nobody"))  # the next action clears the line
+        tray.wait_for(lambda labels: "xdg-open" not in labels[0])
+        app.send(Command(Action.QUIT))
+
+    assert make_app(server, isolated_home, person, desktop).run() == 0
+    assert config.exists(), "the default file was written before the opener was looked for"

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -268,6 +269,11 @@ def test_open_in_editor_runs_visual_before_editor_with_its_arguments(config: Pat
     assert config.read_text().endswith("# touched by the editor\n")  # the default was there first
 
 
+def only(*names: str) -> Callable[[str], str | None]:
+    """A PATH lookup that finds just these programs."""
+    return lambda name: f"/usr/bin/{name}" if name in names else None
+
+
 def test_open_with_desktop_uses_each_platforms_opener(config: Path) -> None:
     calls: list[list[str]] = []
 
@@ -276,20 +282,33 @@ def test_open_with_desktop_uses_each_platforms_opener(config: Path) -> None:
         return 0
 
     opened: list[str] = []
-    open_with_desktop(config, platform="linux", spawn=spawn)
+    open_with_desktop(config, platform="linux", spawn=spawn, which=only("xdg-open", "gio"))
+    open_with_desktop(config, platform="linux", spawn=spawn, which=only("gio"))  # no xdg-utils: GLib's
     open_with_desktop(config, platform="darwin", spawn=spawn)
     open_with_desktop(config, platform="win32", spawn=spawn, startfile=opened.append)
-    assert calls == [["xdg-open", str(config)], ["open", "-t", str(config)]]
+    assert calls == [["xdg-open", str(config)], ["gio", "open", str(config)], ["open", "-t", str(config)]]
     assert opened == [str(config)]
 
 
-def test_open_with_desktop_says_what_to_do_when_no_opener_exists(config: Path) -> None:
+def test_open_with_desktop_names_the_missing_opener(config: Path) -> None:
     def missing(argv: object) -> int:
         raise FileNotFoundError(2, "No such file or directory")
 
     with pytest.raises(ClaudeTrayError) as info:
-        open_with_desktop(config, platform="linux", spawn=missing)
-    assert info.value.hint == f"open {config} in your editor"
+        open_with_desktop(config, platform="linux", spawn=missing, which=only())
+    assert info.value.message == f"cannot open {config}: xdg-open is not installed"
+    assert "No such file" not in info.value.message
+    assert info.value.hint == f"install xdg-utils, or open {config} in your editor"
+    with pytest.raises(ClaudeTrayError) as vanished:  # found on PATH, gone by the time it runs
+        open_with_desktop(config, platform="linux", spawn=missing, which=only("xdg-open"))
+    assert vanished.value.message == f"cannot open {config}: xdg-open is not installed"
+
+
+def test_config_edit_without_editor_or_opener_runs_a_known_editor(config: Path, tmp_path: Path) -> None:
+    script, log = _recording_editor(tmp_path)
+    found = {"nano": str(script)}
+    assert open_in_editor(config, env={}, which=found.get, platform="linux") == 0
+    assert log.read_text() == repr([str(config)]) + "\n"
 
 
 def test_open_with_desktop_really_runs_xdg_open_from_path(

@@ -75,7 +75,7 @@ def _show(path: Path) -> int:
 
 def _edit(path: Path) -> int:
     from claude_tray.errors import ClaudeTrayError
-    from claude_tray.settings_file import editor_command, open_in_editor
+    from claude_tray.settings_file import desktop_opener, editor_command, open_in_editor
 
     try:
         status = open_in_editor(path)
@@ -83,7 +83,7 @@ def _edit(path: Path) -> int:
         hint = getattr(err, "hint", "") or "set $EDITOR, or open the file yourself"
         sys.stderr.write(f"cannot start an editor: {err} ({hint})\n")
         return 1
-    if editor_command(os.environ) is None:
+    if editor_command(os.environ) is None and desktop_opener() is not None:
         sys.stdout.write(f"opened {path} with the desktop's editor (set $VISUAL or $EDITOR to use yours)\n")
         return 0
     if status != 0:
