@@ -115,6 +115,7 @@ class Probes:
     autostart: AutostartProbe
     accounts: tuple[AccountProbe, ...]
     now: datetime
+    keyring_problem: str = ""  # "locked", "no default collection"; "" = fine or not known
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +240,14 @@ def _host(backend: BackendProbe) -> Finding:
 
 def _keyring(probes: Probes) -> list[Finding]:
     needs = [a.name for a in probes.accounts if SourceKind.WEB in {r.kind for r in a.reports}]
+    if probes.keyring is not None and probes.keyring_problem:
+        text = f"{probes.keyring}: {probes.keyring_problem}"
+        if probes.keyring_problem == "locked":
+            hint = "unlock it (log in to your desktop, or open Passwords and Keys / Seahorse)"
+        else:
+            hint = "create a default keyring (Passwords and Keys / Seahorse: New > Password Keyring, set as default)"
+        level = Level.FAIL if needs and not probes.session_key_env else Level.WARN
+        return [Finding("Keyring", level, text, hint + "; `claude-tray login-web` needs it")]
     if probes.keyring is not None:
         return [Finding("Keyring", Level.OK, probes.keyring)]
     if needs and not probes.session_key_env:

@@ -150,3 +150,28 @@ def test_no_secret_service_at_all(bare_bus: str, server: LoopbackServer, isolate
     assert login.returncode == 1
     assert login.stderr.startswith("claude-tray: cannot store a session key: no OS keyring is available")
     assert server.count() == 0  # neither command sent anything
+
+
+def test_doctor_sees_a_locked_keyring_without_unlocking_it(
+    secret_service: subprocess.Popen[bytes], isolated_home: Path
+) -> None:
+    env = {**os.environ, **ks.PIN_SECRET_SERVICE, "DISPLAY": "", "WAYLAND_DISPLAY": ""}
+
+    def keyring_line() -> dict[str, object]:
+        done = subprocess.run(
+            [sys.executable, "-m", "claude_tray", "doctor", "--json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        [line] = [f for f in json.loads(done.stdout)["findings"] if f["topic"] == "Keyring"]
+        return line
+
+    assert keyring_line()["level"] == "ok"
+    with ks.prompts_fail_at_once():
+        ks.lock_default_collection()
+        locked = keyring_line()
+    assert locked["level"] == "warn" and str(locked["text"]).endswith(": locked")
+    assert "unlock it" in str(locked["hint"])
