@@ -416,3 +416,27 @@ def test_config_edit_runs_the_editor_then_checks(tmp_path: Path, isolated_home: 
     broken = _config("edit", env={"EDITOR": str(breaker), "VISUAL": ""})
     assert broken.returncode == 1
     assert broken.stderr.startswith(f"{config}:") and "not valid TOML" in broken.stderr
+
+
+def test_config_check_warns_about_a_ring_no_reading_reports(isolated_home: Path) -> None:
+    from datetime import UTC, datetime
+
+    from claude_tray.history import History, Reading, default_path
+
+    default = isolated_home / ".config" / "claude-tray" / "config.toml"
+    ensure_settings_file(default)
+    assert _config("check").stderr == "", "the default rings are known keys"
+    set_value(default, "icon.outer", "five_hours")
+    check = _config("check")
+    assert check.returncode == 0 and check.stdout == f"{default}: OK\n"
+    assert check.stderr.startswith("warning: [icon] outer = 'five_hours' is not a window claude-tray knows;")
+    assert "five_hour, " in check.stderr and "inner" not in check.stderr
+    now = datetime.now(UTC)
+    History(default_path()).append(
+        [Reading("default", "seven_day_opus", "Opus weekly", 3.0, None, now, "cli")]
+    )
+    set_value(default, "icon.outer", "seven_day_opus")
+    with_history = _config("check")  # now the plan's own reported keys are the list
+    assert "outer" not in with_history.stderr
+    assert "[icon] inner = 'seven_day' is not a window the stored readings report" in with_history.stderr
+    assert "(window keys: seven_day_opus)" in with_history.stderr
