@@ -49,6 +49,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 TICK_FLOOR = 60.0  # countdown labels are refreshed at most once a minute
+AUTOSTART_CHECK = 5.0  # seconds: a CLI `autostart on|off` reaches the "Start at login" box this soon
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +178,7 @@ class App:
         self._problem: str | None = None  # why the saved settings file is not in effect
         self._refused: str | None = None  # why "Refresh now" did nothing ("Rate limited - next try ...")
         self._failed: str | None = None  # why the last menu action failed ("cannot open ...: xdg-open ...")
+        self._autostart_shown: bool | None = None  # the "Start at login" state the menu shows
 
     @property
     def settings(self) -> Settings:
@@ -225,6 +227,8 @@ class App:
 
     def _start(self) -> None:
         self._parts = [part for factory in self._factories if (part := factory(self)) is not None]
+        if self._autostart is not None:  # `claude-tray autostart on|off` shows in the checkbox soon
+            self._parts.append(Part("autostart", every=AUTOSTART_CHECK, check=self._check_autostart))
         for part in self._parts:
             if part.listener is not None:
                 self.poller.add_listener(part.listener)
@@ -312,7 +316,8 @@ class App:
         elif action is Action.OPEN_USAGE_PAGE:
             self._open_url(USAGE_PAGE)
         elif action is Action.TOGGLE_AUTOSTART and self._autostart is not None:
-            self._autostart.set_enabled(not self._autostart.is_enabled())
+            shown = command.checked  # the box moves away from what the person saw, whatever the file says
+            self._autostart.set_enabled(not (shown if shown is not None else self._autostart.is_enabled()))
         elif action is Action.HIDE_ACCOUNT and command.account is not None:
             self._hidden |= {command.account}
         elif action is Action.SHOW_ALL:
@@ -339,6 +344,7 @@ class App:
         autostart = None
         if self._autostart is not None:
             autostart = _guarded(self._autostart.is_enabled, "reading the autostart state")
+        self._autostart_shown = autostart
         statuses = self.poller.statuses()
         walls = {account: wall for p in self._parts if p.walls for account, wall in p.walls().items()}
         sessions = [s for p in self._parts if p.sessions for s in p.sessions()]
@@ -366,6 +372,11 @@ class App:
         if not top:
             return view
         return replace(view, menu=(*(MenuEntry(text, enabled=False) for text in top), *view.menu))
+
+    def _check_autostart(self) -> None:
+        """Rebuild the menu when the login item changed outside the tray (one small file read)."""
+        if self._autostart is not None and self._autostart.is_enabled() != self._autostart_shown:
+            self._apply_view()
 
     def _apply_view(self) -> None:
         view = self._view()

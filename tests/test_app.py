@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_tray.app import App, AutostartControl, Part
+from claude_tray.app import AUTOSTART_CHECK, App, AutostartControl, Part
 from claude_tray.clock import SystemClock
 from claude_tray.fetch import build_fetchers
 from claude_tray.poller.poller import Poller
@@ -264,3 +264,24 @@ def test_edit_settings_without_an_opener_names_it_in_the_menu(
 
     assert make_app(server, isolated_home, person, desktop).run() == 0
     assert config.exists(), "the default file was written before the opener was looked for"
+
+
+def test_start_at_login_follows_the_cli_and_a_click_sets_what_the_box_moves_to(
+    server: LoopbackServer, isolated_home: Path, desktop: Desktop
+) -> None:
+    server.script(USAGE, OK)
+
+    def person(app: App, tray: StandInTray) -> None:
+        tray.wait_for(lambda _labels: _checkbox(tray.views[-1]) is False)
+        desktop.autostart = True  # `claude-tray autostart on` in a terminal
+        tray.wait_for(lambda _labels: _checkbox(tray.views[-1]) is True, timeout=AUTOSTART_CHECK + 5)
+        desktop.autostart = False  # `autostart off` meanwhile; the open menu still shows a tick
+        app.send(Command(Action.TOGGLE_AUTOSTART, checked=True))  # unticking the box the person sees
+        tray.wait_for(lambda _labels: _checkbox(tray.views[-1]) is False)
+        assert desktop.autostart is False, "a stale tick clicked never switches autostart on"
+        app.send(Command(Action.TOGGLE_AUTOSTART, checked=False))
+        tray.wait_for(lambda _labels: _checkbox(tray.views[-1]) is True)
+        assert desktop.autostart is True
+        app.send(Command(Action.QUIT))
+
+    assert make_app(server, isolated_home, person, desktop).run() == 0
