@@ -153,6 +153,7 @@ class App:
         autostart: AutostartControl | None = None,
         parts: Sequence[PartFactory] = (),
         tz: tzinfo | None = None,
+        relabel: Callable[[TrayView], TrayView] | None = None,  # the demo names its fake data
     ) -> None:
         self.poller = poller
         self.clock = clock
@@ -164,6 +165,7 @@ class App:
         self._autostart = autostart
         self._factories = tuple(parts)
         self._tz = tz
+        self._relabel = relabel or (lambda view: view)
         self._hidden = _settings_hidden(settings)
         self._queue: queue.SimpleQueue[_Event] = queue.SimpleQueue()
         self._parts: list[Part] = []
@@ -369,9 +371,8 @@ class App:
         top = [f"Refresh now: {self._refused}"] if self._refused is not None else []
         top += [self._failed] if self._failed is not None else []
         top += [f"Settings not applied: {self._problem}"] if self._problem is not None else []
-        if not top:
-            return view
-        return replace(view, menu=(*(MenuEntry(text, enabled=False) for text in top), *view.menu))
+        menu = (*(MenuEntry(text, enabled=False) for text in top), *view.menu)
+        return self._relabel(replace(view, menu=menu) if top else view)
 
     def _check_autostart(self) -> None:
         """Rebuild the menu when the login item changed outside the tray (one small file read)."""

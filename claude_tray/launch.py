@@ -57,8 +57,13 @@ def preflight(wait_for_tray: float) -> BackendChoice:
     return choice
 
 
-def launch(choice: BackendChoice, settings: Settings, settings_path: Path) -> int:
-    """Build the real collaborators and run the app on this (main) thread."""
+def launch(
+    choice: BackendChoice,
+    settings: Settings,
+    settings_path: Path,
+    relabel: Callable[[TrayView], TrayView] | None = None,
+) -> int:
+    """Build the real collaborators and run the app on this (main) thread (``relabel``: the demo's)."""
     import random
 
     from claude_tray.clock import SystemClock
@@ -92,6 +97,7 @@ def launch(choice: BackendChoice, settings: Settings, settings_path: Path) -> in
         edit_settings=lambda: _edit_settings(settings_path),
         autostart=_autostart_control(),
         parts=PART_FACTORIES,
+        relabel=relabel,
     )
     return app.run()
 

@@ -172,6 +172,8 @@ def test_demo_plays_the_scripted_day_without_touching_home(
         lambda x: x.startswith("5-hour: 4% · resets in 4h 59m"), "the demo's first reading"
     )
     assert "Extra usage: $0.00 of $50.00 (0%)" in labels
+    assert any(x.endswith("· demo data from a built-in fake server") for x in labels)
+    assert not any("Claude Code login" in x for x in labels), "the demo's login is fake: never 'via' it"
     item.click("Refresh now")  # jumps to the next step of the day
     item.wait_label(lambda x: x.startswith("5-hour: 18%"), "the demo's next step")
     item.click("Quit")
