@@ -167,3 +167,22 @@ def test_sigusr1_refreshes_before_the_interval(
         w.proc.send_signal(signal.SIGUSR1)
         assert server.wait_for_count(2, USAGE, timeout=5.0), "the refresh did not wait 60 s"
         assert w.stop() == 0
+
+
+def test_no_session_bus_says_notifications_are_off_once_in_words(
+    server: LoopbackServer, watch_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+
+    def body(five: float) -> bytes:
+        data = json.loads(OK_BODY)
+        data["five_hour"]["utilization"] = five
+        return json.dumps(data).encode()
+
+    server.script(USAGE, Reply(200, body=body(50)), Reply(200, body=body(85)), Reply(200, body=body(96)))
+    with WatchProcess("--format", "json", env={**watch_env, "CLAUDE_TRAY_API_BASE": server.url}) as w:
+        w.next_doc(lambda doc: 96 in [x["utilization"] for x in doc["windows"]])  # two thresholds crossed
+        assert w.stop() == 0
+    said = [line for line in w.stderr if "notifications off" in line]
+    assert len(said) == 1 and said[0].endswith("no desktop session: notifications off"), w.stderr
+    assert not any("KeyError" in line or "DBUS_SESSION_BUS_ADDRESS" in line for line in w.stderr)
