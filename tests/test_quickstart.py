@@ -81,3 +81,17 @@ def test_the_quick_start_line_works_in_a_fresh_home(tmp_path: Path) -> None:
     assert "claude-tray: no display" in done.stderr, output[-2000:]
     assert done.returncode == 2, output[-2000:]
     assert (home / ".local" / "bin" / "claude-tray").exists()
+
+
+def test_the_readme_command_table_lists_every_command() -> None:
+    from claude_tray.cli import COMMANDS
+    from claude_tray.commands.accounts import ADD_SOURCES
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Command line", 1)[1].split("\n#", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `claude-tray")]
+    for name, _module in COMMANDS:
+        pattern = r"\| `claude-tray \[run\]" if name == "run" else rf"\| `claude-tray {re.escape(name)}[ `]"
+        assert any(re.match(pattern, row) for row in rows), f"`claude-tray {name}` is missing from the table"
+    add_rows = " ".join(row for row in rows if row.startswith("| `claude-tray accounts add"))
+    assert all(source in add_rows for source in ADD_SOURCES), "every `accounts add --source` is listed"
