@@ -310,8 +310,7 @@ class App:
     def _do(self, command: Command) -> None:
         action = command.action
         if action is Action.REFRESH:
-            said = self.poller.refresh()
-            log.info("refresh: %s", said)
+            log.info("refresh: %s", said := self.poller.refresh())
             self._refused = None if said.startswith("Refreshing") else said  # shown atop the menu
         elif action is Action.EDIT_SETTINGS:
             self._edit_settings()
@@ -343,9 +342,8 @@ class App:
         self._apply_view()
 
     def _view(self) -> TrayView:
-        autostart = None
-        if self._autostart is not None:
-            autostart = _guarded(self._autostart.is_enabled, "reading the autostart state")
+        control = self._autostart
+        autostart = None if control is None else _guarded(control.is_enabled, "reading autostart")
         self._autostart_shown = autostart
         statuses = self.poller.statuses()
         walls = {account: wall for p in self._parts if p.walls for account, wall in p.walls().items()}
@@ -371,11 +369,9 @@ class App:
         top = [f"Refresh now: {self._refused}"] if self._refused is not None else []
         top += [self._failed] if self._failed is not None else []
         top += [f"Settings not applied: {self._problem}"] if self._problem is not None else []
-        menu = (*(MenuEntry(text, enabled=False) for text in top), *view.menu)
-        return self._relabel(replace(view, menu=menu) if top else view)
+        return self._relabel(replace(view, menu=(*(MenuEntry(t, enabled=False) for t in top), *view.menu)))
 
-    def _check_autostart(self) -> None:
-        """Rebuild the menu when the login item changed outside the tray (one small file read)."""
+    def _check_autostart(self) -> None:  # rebuild when the login item changed outside the tray
         if self._autostart is not None and self._autostart.is_enabled() != self._autostart_shown:
             self._apply_view()
 
