@@ -176,3 +176,10 @@ def test_tray_hints_fit_the_backend(backend: BackendProbe, topic: str, must: str
     assert not any("GNOME" in f.hint for f in diagnose(probes).findings if backend.chosen == "xorg"), (
         "the GNOME extension does not help a forced xorg icon"
     )
+
+
+def test_no_tray_host_names_the_fix_for_the_backend() -> None:
+    from claude_tray.launch import no_host_reason
+
+    assert "XEmbed system tray" in no_host_reason("xorg") and "GNOME" not in no_host_reason("xorg")
+    assert "AppIndicator extension" in no_host_reason("appindicator")
