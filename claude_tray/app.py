@@ -28,7 +28,8 @@ from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from typing import TYPE_CHECKING, TypeVar
 
-from claude_tray.model import StatusChange
+from claude_tray.errors import ClaudeTrayError
+from claude_tray.model import Health, StatusChange
 from claude_tray.settings import Settings
 from claude_tray.signals import SignalRelay
 from claude_tray.tray.view import USAGE_PAGE, Action, MenuEntry, TrayView, build_view
@@ -48,6 +49,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 TICK_FLOOR = 60.0  # countdown labels are refreshed at most once a minute
+AUTOSTART_CHECK = 5.0  # seconds: a CLI `autostart on|off` reaches the "Start at login" box this soon
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +163,7 @@ class App:
         autostart: AutostartControl | None = None,
         parts: Sequence[PartFactory] = (),
         tz: tzinfo | None = None,
+        relabel: Callable[[TrayView], TrayView] | None = None,  # the demo names its fake data
     ) -> None:
         self.poller = poller
         self.clock = clock
@@ -172,6 +175,7 @@ class App:
         self._autostart = autostart
         self._factories = tuple(parts)
         self._tz = tz
+        self._relabel = relabel or (lambda view: view)
         self._hidden = _settings_hidden(settings)
         self._queue: queue.SimpleQueue[_Event] = queue.SimpleQueue()
         self._parts: list[Part] = []
@@ -184,6 +188,9 @@ class App:
         self._thread = threading.Thread(target=self._work, name="claude-tray-app")
         self.tray: TrayIcon | None = None
         self._problem: str | None = None  # why the saved settings file is not in effect
+        self._refused: str | None = None  # why "Refresh now" did nothing ("Rate limited - next try ...")
+        self._failed: str | None = None  # why the last menu action failed ("cannot open ...: xdg-open ...")
+        self._autostart_shown: bool | None = None  # the "Start at login" state the menu shows
 
     @property
     def settings(self) -> Settings:
@@ -232,6 +239,8 @@ class App:
 
     def _start(self) -> None:
         self._parts = [part for factory in self._factories if (part := factory(self)) is not None]
+        if self._autostart is not None:  # `claude-tray autostart on|off` shows in the checkbox soon
+            self._parts.append(Part("autostart", every=AUTOSTART_CHECK, check=self._check_autostart))
         for part in self._parts:
             if part.listener is not None:
                 self.poller.add_listener(part.listener)
@@ -300,21 +309,32 @@ class App:
                 log.info("quitting")
                 self.tray.stop()
             return
+        self._failed = None
+        try:
+            self._do(command)
+        except ClaudeTrayError as err:  # e.g. no xdg-open: say so in the menu, not only in the log
+            log.warning("%s: %s", action.name.lower(), err.message)
+            self._failed = f"{err.message} ({err.hint})" if err.hint else err.message
+        self._apply_view()
+
+    def _do(self, command: Command) -> None:
+        action = command.action
         if action is Action.REFRESH:
-            log.info("refresh: %s", self.poller.refresh())
+            log.info("refresh: %s", said := self.poller.refresh())
+            self._refused = None if said.startswith("Refreshing") else said  # shown atop the menu
         elif action is Action.EDIT_SETTINGS:
             self._edit_settings()
         elif action is Action.OPEN_USAGE_PAGE:
             self._open_url(USAGE_PAGE)
         elif action is Action.TOGGLE_AUTOSTART and self._autostart is not None:
-            self._autostart.set_enabled(not self._autostart.is_enabled())
+            shown = command.checked  # the box moves away from what the person saw, whatever the file says
+            self._autostart.set_enabled(not (shown if shown is not None else self._autostart.is_enabled()))
         elif action is Action.HIDE_ACCOUNT and command.account is not None:
             self._hidden |= {command.account}
         elif action is Action.SHOW_ALL:
             self._hidden = frozenset()
         else:
             self._part_action(action, command.account)
-        self._apply_view()
 
     def _part_action(self, action: Action, account: str | None) -> None:
         """A menu action a part offers (e.g. "Show history...")."""
@@ -334,9 +354,9 @@ class App:
         self._apply_view()
 
     def _view(self) -> TrayView:
-        autostart = None
-        if self._autostart is not None:
-            autostart = _guarded(self._autostart.is_enabled, "reading the autostart state")
+        control = self._autostart
+        autostart = None if control is None else _guarded(control.is_enabled, "reading autostart")
+        self._autostart_shown = autostart
         statuses = self.poller.statuses()
         walls = {account: wall for p in self._parts if p.walls for account, wall in p.walls().items()}
         sessions = [s for p in self._parts if p.sessions for s in p.sessions()]
@@ -358,11 +378,16 @@ class App:
             updates=labels.get(Action.CHECK_UPDATES),
             offers=offers,
         )
-        if self._problem is None:
-            return view
-        return replace(
-            view, menu=(MenuEntry(f"Settings not applied: {self._problem}", enabled=False), *view.menu)
-        )
+        if self._refused is not None and not any(s.health is Health.RATE_LIMITED for s in statuses):
+            self._refused = None  # the wait is over: the line would no longer be true
+        top = [f"Refresh now: {self._refused}"] if self._refused is not None else []
+        top += [self._failed] if self._failed is not None else []
+        top += [f"Settings not applied: {self._problem}"] if self._problem is not None else []
+        return self._relabel(replace(view, menu=(*(MenuEntry(t, enabled=False) for t in top), *view.menu)))
+
+    def _check_autostart(self) -> None:  # rebuild when the login item changed outside the tray
+        if self._autostart is not None and self._autostart.is_enabled() != self._autostart_shown:
+            self._apply_view()
 
     def _apply_view(self) -> None:
         view = self._view()

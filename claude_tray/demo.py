@@ -23,8 +23,12 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["DAY", "MIN_INTERVAL", "DemoApi", "Step", "run_demo", "step_body", "write_demo_files"]
+if TYPE_CHECKING:
+    from claude_tray.tray.view import MenuEntry, TrayView
+
+__all__ = ["DAY", "MIN_INTERVAL", "DemoApi", "Step", "demo_view", "run_demo", "step_body", "write_demo_files"]
 
 POLL_SECONDS = 4  # one step of the day per poll
 MIN_INTERVAL = "1"  # the testing knob CLAUDE_TRAY_MIN_INTERVAL, set for the demo process only
@@ -173,6 +177,26 @@ def write_demo_files(root: Path, api_base: str) -> Path:
     return settings
 
 
+DEMO_PROVENANCE = "demo data from a built-in fake server"
+
+
+def demo_view(view: TrayView) -> TrayView:
+    """The demo's readings say they are demo data, not "via Claude Code login" (its login is fake)."""
+    from dataclasses import replace
+
+    from claude_tray.model import SourceKind
+
+    real = SourceKind.CLI.provenance
+
+    def relabel(entries: tuple[MenuEntry, ...]) -> tuple[MenuEntry, ...]:
+        return tuple(
+            replace(e, label=e.label.replace(real, DEMO_PROVENANCE), submenu=relabel(e.submenu))
+            for e in entries
+        )
+
+    return replace(view, menu=relabel(view.menu), title=view.title.replace(real, DEMO_PROVENANCE))
+
+
 def run_demo(*, wait_for_tray: float) -> int:
     """Check for a tray, start the fake API, run the real app on it, clean everything up."""
     from claude_tray.launch import launch, preflight
@@ -188,6 +212,6 @@ def run_demo(*, wait_for_tray: float) -> int:
             os.environ["CLAUDE_CONFIG_DIR"] = str(Path(tmp) / "claude")  # "Claude Code's default dir"
             os.environ["XDG_STATE_HOME"] = str(Path(tmp) / "state")  # last-poll records (Linux)
             os.environ["CLAUDE_TRAY_MIN_INTERVAL"] = MIN_INTERVAL  # a day in a minute
-            return launch(choice, load_settings(path), path)
+            return launch(choice, load_settings(path), path, relabel=demo_view)
     finally:
         api.stop()

@@ -45,6 +45,11 @@ HOST_HINT = (
     "GNOME: enable the AppIndicator extension (gnome-shell-extension-appindicator); other desktops: "
     "add a system tray / status notifier panel applet"
 )
+XEMBED_HINT = (
+    "xorg icons need an XEmbed system tray (a panel's systray applet, trayer, stalonetray); "
+    "unset PYSTRAY_BACKEND to use AppIndicator instead"
+)
+_KNOWN_BACKENDS = ("appindicator", "gtk", "xorg", "dummy", "darwin", "win32")
 
 
 class Level(enum.Enum):
@@ -124,6 +129,7 @@ class Probes:
     accounts: tuple[AccountProbe, ...]
     now: datetime
     bridges: tuple[BridgeProbe, ...] = ()  # one per Claude Code config dir of the accounts
+    keyring_problem: str = ""  # "locked", "no default collection"; "" = fine or not known
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,18 +207,35 @@ def _tray(probes: Probes) -> list[Finding]:
 
 def _backend(backend: BackendProbe, *, linux: bool) -> Finding:
     if backend.chosen is None:
-        return Finding(
-            "Tray backend", Level.FAIL, "none loaded", GI_HINT if linux else "reinstall claude-tray"
-        )
+        return Finding("Tray backend", Level.FAIL, "none loaded", _no_backend_hint(backend, linux=linux))
     text = f"{backend.chosen} ({backend.why})"
     if backend.chosen == "xorg":
+        forced = _forced(backend) is not None
+        hint = "unset PYSTRAY_BACKEND: AppIndicator has a menu" if forced else GI_HINT
         return Finding(
-            "Tray backend",
-            Level.WARN,
-            f"{text}: no menu; a left click refreshes, `kill <pid>` quits",
-            GI_HINT,
+            "Tray backend", Level.WARN, f"{text}: no menu; a left click refreshes, `kill <pid>` quits", hint
         )
     return Finding("Tray backend", Level.OK, text)
+
+
+def _forced(backend: BackendProbe) -> str | None:
+    """The backend PYSTRAY_BACKEND names (it is then the only candidate), else None."""
+    if backend.why.startswith("PYSTRAY_BACKEND="):
+        return backend.why.partition("=")[2]
+    if len(backend.candidates) == 1 and backend.candidates[0]:
+        return backend.candidates[0]
+    return None
+
+
+def _no_backend_hint(backend: BackendProbe, *, linux: bool) -> str:
+    forced = _forced(backend)
+    if forced is not None and forced not in _KNOWN_BACKENDS:
+        return (
+            f"PYSTRAY_BACKEND={forced} names no pystray backend: unset it (or use appindicator, gtk or xorg)"
+        )
+    if forced in ("gtk", "xorg"):
+        return f"unset PYSTRAY_BACKEND (the {forced} backend did not load here)"
+    return GI_HINT if linux else "reinstall claude-tray"
 
 
 def _other_backends(backend: BackendProbe) -> list[Finding]:
@@ -242,18 +265,29 @@ def _sni(probes: Probes) -> Finding:
     host_missing = (
         probes.backend is not None and probes.backend.chosen is not None and probes.backend.host is None
     )
+    if probes.backend is not None and probes.backend.chosen == "xorg":
+        return Finding(topic, Level.INFO, "absent (the xorg backend does not use it)")
     hint = "" if host_missing else HOST_HINT  # said once, on the failing "Tray host" line
     return Finding(topic, Level.WARN, "absent: only an XEmbed tray can show the icon", hint)
 
 
 def _host(backend: BackendProbe) -> Finding:
     if backend.host is None:
-        return Finding("Tray host", Level.FAIL, f"nothing here shows {backend.chosen} icons", HOST_HINT)
+        hint = XEMBED_HINT if backend.chosen == "xorg" else HOST_HINT
+        return Finding("Tray host", Level.FAIL, f"nothing here shows {backend.chosen} icons", hint)
     return Finding("Tray host", Level.OK, backend.host)
 
 
 def _keyring(probes: Probes) -> list[Finding]:
     needs = [a.name for a in probes.accounts if SourceKind.WEB in {r.kind for r in a.reports}]
+    if probes.keyring is not None and probes.keyring_problem:
+        text = f"{probes.keyring}: {probes.keyring_problem}"
+        if probes.keyring_problem == "locked":
+            hint = "unlock it (log in to your desktop, or open Passwords and Keys / Seahorse)"
+        else:
+            hint = "create a default keyring (Passwords and Keys / Seahorse: New > Password Keyring, set as default)"
+        level = Level.FAIL if needs and not probes.session_key_env else Level.WARN
+        return [Finding("Keyring", level, text, hint + "; `claude-tray login-web` needs it")]
     if probes.keyring is not None:
         return [Finding("Keyring", Level.OK, probes.keyring)]
     if needs and not probes.session_key_env:

@@ -7,7 +7,8 @@ Callers catch a class, never a status code or a message substring::
     ├── CredentialError             reading a credential failed
     │   ├── SourceUnavailable       this source cannot work here (wrong OS, tool missing); .reason
     │   ├── NoCredentialError       nothing stored: not logged in (incl. mcpOAuth-only), file absent, key not set
-    │   ├── CredentialAccessDenied  keychain/keyring locked or denied, file unreadable
+    │   ├── CredentialAccessDenied  keychain/keyring locked or denied
+    │   │   └── CredentialFileUnreadable  a login file exists but cannot be read (permissions, a directory)
     │   ├── CredentialFormatError   the stored credential is unreadable (half-written file, no token)
     │   ├── TokenExpired            expiresAt is in the past: never sent, poller stops
     │   └── MissingScope            token lacks user:profile (setup-token logins)
@@ -39,6 +40,7 @@ __all__ = [
     "ConfigProblem",
     "CredentialAccessDenied",
     "CredentialError",
+    "CredentialFileUnreadable",
     "CredentialFormatError",
     "MissingScope",
     "NoCredentialError",
@@ -89,8 +91,9 @@ class ConfigProblem:
 class ConfigError(ClaudeTrayError):
     """The settings file cannot be used; the daemon keeps its last good settings."""
 
-    def __init__(self, problems: tuple[ConfigProblem, ...]) -> None:
-        super().__init__("; ".join(str(p) for p in problems), hint="fix the file and save it")
+    def __init__(self, problems: tuple[ConfigProblem, ...], hint: str = "fix the file and save it") -> None:
+        # problems that are not about the file's content pass their own hint (or none)
+        super().__init__("; ".join(str(p) for p in problems), hint=hint)
         self.problems = problems
 
 
@@ -112,6 +115,10 @@ class NoCredentialError(CredentialError):
 
 class CredentialAccessDenied(CredentialError):
     """The credential exists but could not be read (locked keyring, denied prompt, permissions)."""
+
+
+class CredentialFileUnreadable(CredentialAccessDenied):
+    """A login *file* exists but cannot be read (permissions, or a directory in its place)."""
 
 
 class CredentialFormatError(CredentialError):
@@ -170,7 +177,11 @@ class TransientApiError(ApiError):
 
 
 class ResponseFormatError(ApiError):
-    """The response body was not the JSON shape we understand."""
+    """The response body was not the JSON shape we understand; ``status``: an unexpected HTTP status."""
+
+    def __init__(self, message: str, *, hint: str = "", status: int | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
 
 
 class AutostartError(ClaudeTrayError):

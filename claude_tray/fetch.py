@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from claude_tray.clock import Clock
-from claude_tray.errors import NoCredentialError, ResponseFormatError, TransientApiError
+from claude_tray.errors import AuthError, NoCredentialError, ResponseFormatError, TransientApiError
 from claude_tray.model import SourceKind, UsageSnapshot
 from claude_tray.settings import Settings
 from claude_tray.sources.base import Credential, CredentialSource
@@ -131,6 +131,15 @@ class WebFetcher:
         return self._credential.fingerprint()
 
     def fetch(self) -> UsageSnapshot:
+        try:
+            return self._fetch()
+        except AuthError as err:
+            hint = getattr(self._credential.source, "rejected_hint", "")  # WebKeySource's, keyring-free here
+            if hint:
+                err.hint = hint
+            raise
+
+    def _fetch(self) -> UsageSnapshot:
         from claude_tray.api.parse import parse_overage_spend_limit, parse_usage
 
         credential, fresh = self._credential.get()

@@ -1,14 +1,19 @@
 """When will I hit the wall? Pure functions over stored readings and ``now``.
 
 For each window the forecast takes the *recent slope within the current window* from history:
-the readings since the last reset (a utilization drop, or a reading past the previous
-``resets_at``, starts a new window; a changed ``resets_at`` alone does not, it drifts), plus the
-window's start at 0 % (``resets_at`` minus its length) when that lies before the first reading.
-The slope runs from the value ``LOOKBACK`` ago (interpolated between readings) to the latest
-value, which holds until ``now`` because history only stores changes. Then:
+the readings since the last reset, plus the window's start at 0 % (``resets_at`` minus its
+length) when that lies before the first reading. A *reset* is a reading taken past the previous
+``resets_at``, a drop to near zero close to it, or ``resets_at`` moving on by (almost) a whole
+window length. Any other drop is noise (a partial reading, the status line's 81 % then the API's
+76 %): it neither starts a new window nor bends the slope, which is taken from the running
+maximum. The slope runs from the value ``LOOKBACK`` ago (interpolated between readings) to the
+latest value, which holds until ``now`` because history only stores changes. Then:
 
-* "at this pace: limit at 15:40, before the reset at 16:10", or
-* "won't hit the limit before the reset (ends near 64%)".
+* "at this pace: limit at 15:40, before the reset at 16:10",
+* "won't hit the limit before the reset (ends near 64%)", or
+* "at this pace: about at the limit by the reset at 16:10" (when it would end near 100 %).
+
+Forecasts for an account on screen cover only the windows of its current reading.
 
 The *binding wall* is the forecast that stops you first: a window already full, else the
 earliest limit time, else the window that ends fullest. Pace compares usage with the elapsed
@@ -54,6 +59,9 @@ __all__ = [
 FIVE_HOURS = timedelta(hours=5)
 SEVEN_DAYS = timedelta(days=7)
 LIMIT = 100.0
+NEAR_ZERO = 10.0  # percent: the first reading after a reset is at most this
+RESET_SLACK = timedelta(minutes=30)  # how long before ``resets_at`` a drop to near zero counts
+WHOLE_PERIOD = 0.9  # a share of the window length ``resets_at`` must jump to mean a new window
 
 
 class Outlook(enum.Enum):
@@ -128,10 +136,22 @@ def current_segment(readings: Sequence[Reading]) -> list[Reading]:
 
 
 def _is_reset(before: Reading, after: Reading) -> bool:
+    """A new window began between two readings (resets_at drifts, and dips are noise)."""
     assert before.utilization is not None and after.utilization is not None
-    if after.utilization < before.utilization:
-        return True  # the refill itself: the one signal that survives reset-time drift
-    return before.resets_at is not None and after.fetched_at >= before.resets_at
+    if before.resets_at is not None and after.fetched_at >= before.resets_at:
+        return True  # the old window is over
+    if _moved_a_whole_period(before, after):
+        return True
+    if not after.utilization <= NEAR_ZERO < before.utilization:
+        return False
+    return before.resets_at is None or after.fetched_at >= before.resets_at - RESET_SLACK
+
+
+def _moved_a_whole_period(before: Reading, after: Reading) -> bool:
+    length = window_length(after.window)
+    if length is None or before.resets_at is None or after.resets_at is None:
+        return False
+    return after.resets_at - before.resets_at >= length * WHOLE_PERIOD
 
 
 def forecast_window(readings: Sequence[Reading], now: datetime) -> Forecast | None:
@@ -185,7 +205,7 @@ def _earlier_end(readings: Sequence[Reading], segment: Sequence[Reading]) -> dat
 
 def _rate(segment: Sequence[Reading], earlier_end: datetime | None, now: datetime) -> float | None:
     """Percentage points per hour over the look-back, or None when the data span is too short."""
-    points = [(r.fetched_at, r.utilization or 0.0) for r in segment]
+    points = list(zip((r.fetched_at for r in segment), _running_max(segment), strict=True))
     length = window_length(segment[-1].window)
     resets_at = segment[-1].resets_at
     if length is not None and resets_at is not None:
@@ -197,7 +217,16 @@ def _rate(segment: Sequence[Reading], earlier_end: datetime | None, now: datetim
     if now - since < reach / 4:
         return None
     hours = (now - since).total_seconds() / 3600.0
-    return (points[-1][1] - _value_at(points, since)) / hours
+    latest = segment[-1].utilization or 0.0  # what is on screen, even right after a dip
+    return (latest - _value_at(points, since)) / hours
+
+
+def _running_max(segment: Sequence[Reading]) -> list[float]:
+    """Usage within a window never falls: a lower reading than an earlier one is noise."""
+    values: list[float] = []
+    for row in segment:
+        values.append(max(row.utilization or 0.0, values[-1] if values else 0.0))
+    return values
 
 
 def _value_at(points: Sequence[tuple[datetime, float]], when: datetime) -> float:
@@ -250,8 +279,12 @@ def describe(forecast: Forecast, now: datetime, tz: tzinfo | None = None) -> str
         limit = f"at this pace: limit at {format_clock(forecast.limit_at, now, tz)}"
         return f"{limit}, before {reset}" if forecast.resets_at else limit
     if forecast.outlook is Outlook.CLEARS:
+        if not forecast.resets_at:
+            return "not rising"
+        if forecast.ends_near is not None and round(forecast.ends_near) >= LIMIT:
+            return f"at this pace: about at the limit by {reset}"  # "won't hit ... (100%)" contradicts
         near = f"(ends near {forecast.ends_near:.0f}%)" if forecast.ends_near is not None else ""
-        return f"won't hit the limit before {reset} {near}".strip() if forecast.resets_at else "not rising"
+        return f"won't hit the limit before {reset} {near}".strip()
     return f"no forecast: {forecast.reason}" if forecast.reason else "no forecast"
 
 
@@ -267,15 +300,20 @@ def account_forecasts(
     """Forecasts for one account from its recent history plus the snapshot on screen (binding first).
 
     The snapshot counts as the latest reading even when history did not store it (unchanged
-    values are not stored, and ``status`` runs without the daemon).
+    values are not stored, and ``status`` runs without the daemon). With a snapshot, only its
+    windows get a forecast: a window the current reading does not show is not named.
     """
     rows = list(recent)
-    if snapshot is not None:
-        current, extra = readings_of(snapshot)
-        rows += current
-        if extra is not None:
-            rows.append(extra.as_reading())
-    return forecast_all(rows, now)
+    if snapshot is None:
+        return forecast_all(rows, now)
+    current, extra = readings_of(snapshot)
+    rows += current
+    if extra is not None:
+        rows.append(extra.as_reading())
+    shown = {row.window for row in current}
+    if extra is not None and extra.enabled:
+        shown.add(EXTRA_WINDOW)
+    return [f for f in forecast_all(rows, now) if f.window in shown]
 
 
 def account_wall(recent: Iterable[Reading], snapshot: UsageSnapshot | None, now: datetime) -> Forecast | None:

@@ -26,9 +26,18 @@ if TYPE_CHECKING:
     from claude_tray.tray.icon import BackendChoice, Command, TrayIcon
     from claude_tray.tray.view import TrayView
 
-__all__ = ["launch", "preflight"]
+__all__ = ["launch", "no_host_reason", "preflight"]
 
 log = logging.getLogger(__name__)
+
+
+def no_host_reason(backend: str) -> str:
+    """Why nothing shows the icon, naming the fix that fits the backend (xorg needs XEmbed)."""
+    if backend == "xorg":
+        return (
+            "nothing shows xorg icons here (they need an XEmbed system tray, e.g. a panel's systray applet)"
+        )
+    return f"nothing shows {backend} icons here (GNOME needs the AppIndicator extension)"
 
 
 def preflight(wait_for_tray: float) -> BackendChoice:
@@ -46,19 +55,20 @@ def preflight(wait_for_tray: float) -> BackendChoice:
     waited = 0.0
     while (host := tray_host(choice.name)) is None:
         if waited >= wait_for_tray:
-            raise TrayUnavailable(
-                f"no tray host: nothing shows {choice.name} icons here (GNOME needs the "
-                "AppIndicator extension)",
-                rejected=choice.rejected,
-            )
+            raise TrayUnavailable(f"no tray host: {no_host_reason(choice.name)}", rejected=choice.rejected)
         deadline.wait(0.25)
         waited += 0.25
     log.info("tray: %s backend (%s), shown by %s", choice.name, choice.why, host)
     return choice
 
 
-def launch(choice: BackendChoice, settings: Settings, settings_path: Path) -> int:
-    """Build the real collaborators and run the app on this (main) thread."""
+def launch(
+    choice: BackendChoice,
+    settings: Settings,
+    settings_path: Path,
+    relabel: Callable[[TrayView], TrayView] | None = None,
+) -> int:
+    """Build the real collaborators and run the app on this (main) thread (``relabel``: the demo's)."""
     import random
 
     from claude_tray.clock import SystemClock
@@ -92,6 +102,7 @@ def launch(choice: BackendChoice, settings: Settings, settings_path: Path) -> in
         edit_settings=lambda: _edit_settings(settings_path),
         autostart=_autostart_control(),
         parts=PART_FACTORIES,
+        relabel=relabel,
     )
     return app.run()
 

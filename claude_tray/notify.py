@@ -294,7 +294,7 @@ class NotificationListener:
                 self._notifier.send(notice)
             except ClaudeTrayError as err:
                 if not self._failing:
-                    log.warning("cannot show notifications: %s", err.message)
+                    log.warning("%s: notifications off", err.message)  # once, until one works again
                 self._failing = True
             else:
                 if self._failing:

@@ -256,6 +256,7 @@ def _account_text(
     source = snapshot.source if snapshot is not None else status.source
     provenance = f" ({source.provenance})" if source is not None else ""
     lines = [f"{status.account}{provenance}: {_state_text(status, now, tz)}"]
+    lines.extend(_not_fresh_lines(status, now, tz))
     if snapshot is None:
         lines.append("  no data yet")
         return "\n".join(lines)
@@ -273,6 +274,20 @@ def _account_text(
     if not snapshot.windows and snapshot.extra is None:
         lines.append("  the server reported no usage limits for this account")
     return "\n".join(lines)
+
+
+def _not_fresh_lines(status: AccountStatus, now: datetime, tz: tzinfo | None) -> list[str]:
+    """When a read failed: how old the numbers below are, and when the next try is allowed."""
+    if status.health is Health.FRESH:
+        return []
+    lines = []
+    if status.snapshot is not None:
+        fetched = status.snapshot.fetched_at
+        lines.append(f"  last reading {format_age(fetched, now)} ({format_clock(fetched, now, tz)})")
+    if status.next_attempt_at is not None and status.next_attempt_at > now:
+        left = format_duration((status.next_attempt_at - now).total_seconds())
+        lines.append(f"  next try allowed at {format_clock(status.next_attempt_at, now, tz)} (in {left})")
+    return lines
 
 
 def _state_text(status: AccountStatus, now: datetime, tz: tzinfo | None) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -166,7 +167,8 @@ def _account_span(lines: list[str], name: str, where: str) -> tuple[int, int]:
         keys = [s for s in body if s.kind == "key"]
         if any(s.key == "name" and s.value == name for s in keys):
             return stmt.start, (keys[-1].end if keys else stmt.end)
-    raise ConfigError((ConfigProblem(where, None, "accounts.name", f"no account named {name!r}"),))
+    problem = ConfigProblem(where, None, "accounts.name", f"no account named {name!r}")
+    raise ConfigError((problem,), hint="`claude-tray accounts list` shows the names")
 
 
 Edit = Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]
@@ -183,7 +185,7 @@ def _edit(path: Path, key: str, edit: Edit) -> None:
         if path.read_text(encoding="utf-8") == text:
             write_atomic(path, new_text)
             return
-    raise ConfigError((ConfigProblem(str(path), None, key, "the file keeps changing; try again"),))
+    raise ConfigError((ConfigProblem(str(path), None, key, "the file keeps changing; try again"),), hint="")
 
 
 def _parse_for_edit(text: str, where: str) -> dict[str, Any]:
@@ -196,7 +198,7 @@ def _parse_for_edit(text: str, where: str) -> dict[str, Any]:
 
 def _verify(old: str, new: str, expected: dict[str, Any], where: str, key: str) -> None:
     def refuse(why: str) -> ConfigError:
-        return ConfigError((ConfigProblem(where, None, key, f"{why}; change it by hand instead"),))
+        return ConfigError((ConfigProblem(where, None, key, f"{why}; change it by hand instead"),), hint="")
 
     try:
         if tomllib.loads(new) != expected:
@@ -260,14 +262,42 @@ def editor_command(env: Mapping[str, str]) -> list[str] | None:
     return None
 
 
-def open_in_editor(path: Path, *, env: Mapping[str, str] | None = None, run: Runner = _run) -> int:
-    """Run $VISUAL/$EDITOR on the file and wait; without either, hand it to the desktop."""
+KNOWN_EDITORS = ("sensible-editor", "editor", "nano", "vim", "vi")  # Debian's first, then common ones
+
+
+def open_in_editor(
+    path: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    run: Runner = _run,
+    which: Callable[[str], str | None] = shutil.which,
+    platform: str = sys.platform,
+) -> int:
+    """Run $VISUAL/$EDITOR on the file and wait; without either, hand it to the desktop, and
+    without a desktop opener (no xdg-open), run a known terminal editor found on PATH."""
     ensure_settings_file(path)
     command = editor_command(os.environ if env is None else env)
+    if command is None and desktop_opener(platform, which) is None:
+        command = next(([found] for name in KNOWN_EDITORS if (found := which(name))), None)
     if command is None:
-        open_with_desktop(path)
+        open_with_desktop(path, platform=platform, which=which)
         return 0
     return run([*command, str(path)])
+
+
+def desktop_opener(
+    platform: str = sys.platform, which: Callable[[str], str | None] = shutil.which
+) -> list[str] | None:
+    """How this desktop opens a file with its default application; None when nothing can."""
+    if platform == "win32":
+        return ["startfile"]
+    if platform == "darwin":
+        return ["open"]
+    if which("xdg-open"):
+        return ["xdg-open"]
+    if which("gio"):
+        return ["gio", "open"]  # GLib's opener: present on most desktops even without xdg-utils
+    return None
 
 
 def open_with_desktop(
@@ -276,10 +306,11 @@ def open_with_desktop(
     platform: str = sys.platform,
     spawn: Runner = _spawn,
     startfile: Callable[[str], None] | None = None,
+    which: Callable[[str], str | None] = shutil.which,
 ) -> None:
     """Open the file in the desktop's default editor without waiting (for the menu)."""
     ensure_settings_file(path)
-    open_file(path, text=True, platform=platform, spawn=spawn, startfile=startfile)
+    open_file(path, text=True, platform=platform, spawn=spawn, startfile=startfile, which=which)
 
 
 def open_file(
@@ -289,9 +320,16 @@ def open_file(
     platform: str = sys.platform,
     spawn: Runner = _spawn,
     startfile: Callable[[str], None] | None = None,
+    which: Callable[[str], str | None] = shutil.which,
 ) -> None:
     """Open any file with the desktop's default application, without waiting (the history chart
     in the image viewer; with ``text``, the settings file in the text editor)."""
+    how = "in your editor" if text else "with your image viewer or browser"
+    opener = desktop_opener(platform, which)
+    if opener is None:  # say which program is missing, not "No such file" about a file that exists
+        raise ClaudeTrayError(
+            f"cannot open {path}: xdg-open is not installed", hint=f"install xdg-utils, or open {path} {how}"
+        )
     try:
         if platform == "win32":
             (startfile or getattr(os, "startfile"))(str(path))  # noqa: B009 - Windows-only attribute
@@ -299,9 +337,12 @@ def open_file(
             # -t: the default *text* editor, whatever .toml maps to
             spawn(["open", "-t", str(path)] if text else ["open", str(path)])
         else:
-            spawn(["xdg-open", str(path)])
+            spawn([*opener, str(path)])
+    except FileNotFoundError as err:
+        raise ClaudeTrayError(
+            f"cannot open {path}: {opener[0]} is not installed", hint=f"open {path} {how}"
+        ) from err
     except OSError as err:
-        how = "in your editor" if text else "with your image viewer or browser"
         raise ClaudeTrayError(
             f"cannot open {path}: {err.strerror or err}", hint=f"open {path} {how}"
         ) from err

@@ -28,7 +28,7 @@ from pathlib import Path, PurePath
 from typing import Protocol
 
 from claude_tray import __version__
-from claude_tray.errors import ResponseFormatError
+from claude_tray.errors import ClaudeTrayError, ResponseFormatError
 
 __all__ = [
     "DEFAULT_INDEX",
@@ -42,6 +42,7 @@ __all__ = [
     "Version",
     "check_for_update",
     "detect_install",
+    "failure_reason",
     "index_url",
     "latest_release",
     "upgrade_command",
@@ -264,6 +265,18 @@ class UpdateCheck:
         if not self.update_available:
             return f"claude-tray {self.installed} is the latest release"
         return f"claude-tray {self.latest} is available (installed: {self.installed}); to upgrade: {self.command}"
+
+
+NOT_PUBLISHED = (
+    "claude-tray is not published on the package index (yet): install from a clone or a built wheel"
+)
+
+
+def failure_reason(err: ClaudeTrayError) -> str:
+    """Why the check failed, in words: a 404 from the index means the package is not there."""
+    if isinstance(err, ResponseFormatError) and err.status == 404:
+        return NOT_PUBLISHED
+    return err.message
 
 
 def check_for_update(

@@ -71,7 +71,9 @@ class UpdateChecker:
         try:
             result = self._check()
         except ClaudeTrayError as err:
-            error = err.message
+            from claude_tray.update import failure_reason
+
+            error = failure_reason(err)
         with self._lock:
             self._result, self._error = result, error
             self._thread = None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_tray.app import App, AutostartControl, Part
+from claude_tray.app import AUTOSTART_CHECK, App, AutostartControl, Part
 from claude_tray.clock import SystemClock
 from claude_tray.fetch import build_fetchers
 from claude_tray.poller.poller import Poller
@@ -72,6 +72,10 @@ class Desktop:
         self.opened: list[str] = []
         self.edits = 0
         self.autostart = False
+        self.edit: Callable[[], None] = self._count_edit
+
+    def _count_edit(self) -> None:
+        self.edits += 1
 
     def set_autostart(self, on: bool) -> None:
         self.autostart = on
@@ -99,7 +103,7 @@ def make_app(
         make_tray=lambda view, _send, _ready: StandInTray(view, lambda tray: scenario(app, tray)),  # type: ignore[arg-type,return-value]
         fetchers_for=lambda s: build_fetchers(s, clock),
         open_url=desktop.opened.append,
-        edit_settings=lambda: setattr(desktop, "edits", desktop.edits + 1),
+        edit_settings=lambda: desktop.edit(),
         autostart=AutostartControl(lambda: desktop.autostart, desktop.set_autostart),
         parts=parts,
     )
@@ -219,3 +223,65 @@ def test_settings_with_hidden_accounts_start_hidden(
         app.send(Command(Action.QUIT))
 
     assert make_app(server, isolated_home, person, desktop, accounts=accounts).run() == 0
+
+
+def test_refresh_while_rate_limited_says_so_at_the_top_of_the_menu(
+    server: LoopbackServer, isolated_home: Path, desktop: Desktop
+) -> None:
+    server.script(USAGE, Reply(429, {"Connection": "close", "Retry-After": "3600"}))
+
+    def person(app: App, tray: StandInTray) -> None:
+        tray.wait_for(lambda labels: any(label.startswith("Rate limited") for label in labels))
+        app.send(Command(Action.REFRESH))
+        labels = tray.wait_for(lambda labels: labels[0].startswith("Refresh now: "))
+        assert labels[0].startswith("Refresh now: Rate limited - next try allowed at ")
+        assert server.count(USAGE) == 1, "the click did not skip the server's wait"
+        app.send(Command(Action.QUIT))
+
+    assert make_app(server, isolated_home, person, desktop).run() == 0
+
+
+def test_edit_settings_without_an_opener_names_it_in_the_menu(
+    server: LoopbackServer, isolated_home: Path, desktop: Desktop
+) -> None:
+    from claude_tray.settings_file import open_with_desktop
+
+    server.script(USAGE, OK)
+    config = isolated_home / "config.toml"
+    desktop.edit = lambda: open_with_desktop(config, platform="linux", which=lambda _name: None)
+
+    def person(app: App, tray: StandInTray) -> None:
+        tray.wait_for(lambda labels: "5-hour: 42%" in labels)
+        app.send(Command(Action.EDIT_SETTINGS))
+        labels = tray.wait_for(lambda labels: "xdg-open is not installed" in labels[0])
+        assert (
+            labels[0]
+            == f"cannot open {config}: xdg-open is not installed (install xdg-utils, or open {config} in your editor)"
+        )
+        app.send(Command(Action.HIDE_ACCOUNT, "nobody"))  # the next action clears the line
+        tray.wait_for(lambda labels: "xdg-open" not in labels[0])
+        app.send(Command(Action.QUIT))
+
+    assert make_app(server, isolated_home, person, desktop).run() == 0
+    assert config.exists(), "the default file was written before the opener was looked for"
+
+
+def test_start_at_login_follows_the_cli_and_a_click_sets_what_the_box_moves_to(
+    server: LoopbackServer, isolated_home: Path, desktop: Desktop
+) -> None:
+    server.script(USAGE, OK)
+
+    def person(app: App, tray: StandInTray) -> None:
+        tray.wait_for(lambda _labels: _checkbox(tray.views[-1]) is False)
+        desktop.autostart = True  # `claude-tray autostart on` in a terminal
+        tray.wait_for(lambda _labels: _checkbox(tray.views[-1]) is True, timeout=AUTOSTART_CHECK + 5)
+        desktop.autostart = False  # `autostart off` meanwhile; the open menu still shows a tick
+        app.send(Command(Action.TOGGLE_AUTOSTART, checked=True))  # unticking the box the person sees
+        tray.wait_for(lambda _labels: _checkbox(tray.views[-1]) is False)
+        assert desktop.autostart is False, "a stale tick clicked never switches autostart on"
+        app.send(Command(Action.TOGGLE_AUTOSTART, checked=False))
+        tray.wait_for(lambda _labels: _checkbox(tray.views[-1]) is True)
+        assert desktop.autostart is True
+        app.send(Command(Action.QUIT))
+
+    assert make_app(server, isolated_home, person, desktop).run() == 0

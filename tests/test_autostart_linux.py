@@ -149,4 +149,11 @@ def test_autostart_command_round_trip(isolated_home: Path) -> None:
     path.unlink()
     assert _cli("autostart", "status").stdout == f"autostart off: {path}\n"
     assert not path.exists()
-    assert _cli("autostart", "off").returncode == 0
+    already = _cli("autostart", "off")
+    assert (already.returncode, already.stdout) == (
+        0,
+        f"autostart off: {path} was already off; nothing to remove\n",
+    )
+    assert _cli("autostart", "on").returncode == 0
+    assert _cli("autostart", "off").stdout == f"autostart off: {path} removed\n"
+    assert not path.exists()

@@ -58,3 +58,21 @@ def test_resets_count_down_within_the_window(api: DemoApi, tmp_path: Path) -> No
     assert first["five_hour"]["resets_at"] == (now + timedelta(hours=5)).isoformat()
     after_reset = json.loads(step_body(next(s for s in DAY if s.clock == "13:05"), now))
     assert after_reset["five_hour"]["resets_at"] == (now + timedelta(hours=4, minutes=55)).isoformat()
+
+
+def test_the_demo_names_its_data_as_demo_data() -> None:
+    from datetime import UTC, datetime
+
+    from claude_tray.demo import DEMO_PROVENANCE, demo_view
+    from claude_tray.model import AccountStatus, Health, SourceKind, UsageSnapshot
+    from claude_tray.settings import Settings
+    from claude_tray.tray.view import build_view
+
+    now = datetime.now(UTC)
+    statuses = [
+        AccountStatus(name, Health.FRESH, UsageSnapshot(name, SourceKind.CLI, now, ())) for name in "abc"
+    ]  # three accounts: the readouts sit in submenus
+    view = demo_view(build_view(statuses, Settings(), now))
+    labels = [e.label for entry in view.menu for e in (entry, *entry.submenu)]
+    assert sum(DEMO_PROVENANCE in label for label in labels) == 3
+    assert not any(SourceKind.CLI.provenance in label for label in labels)

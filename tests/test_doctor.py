@@ -161,6 +161,18 @@ def test_a_web_account_needs_a_keyring_unless_the_key_is_in_the_environment() ->
     assert finding(replace(probes, session_key_env=True), "Keyring")[0] is Level.INFO
 
 
+@pytest.mark.parametrize(
+    ("problem", "fix"), [("locked", "unlock it"), ("no default collection", "create a default")]
+)
+def test_a_locked_keyring_or_one_without_a_default_collection_is_not_ok(problem: str, fix: str) -> None:
+    web = SourceReport(SourceKind.WEB, "OS keyring", available=True, reason="keyring found")
+    probes = replace(healthy(), keyring_problem=problem, accounts=(AccountProbe("work", "web", (web,)),))
+    level, text, hint = finding(probes, "Keyring")
+    assert (level, text) == (Level.FAIL, f"SecretService Keyring: {problem}")
+    assert hint.startswith(fix) and "login-web" in hint
+    assert finding(replace(probes, accounts=()), "Keyring")[0] is Level.WARN, "not needed yet: a warning"
+
+
 def test_an_account_without_a_login_fails_with_the_sources_reason_and_hint() -> None:
     probes = replace(healthy(), accounts=(AccountProbe("default", "auto", (MISSING,)),))
     level, text, hint = finding(probes, "Account default")

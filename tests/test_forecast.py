@@ -27,6 +27,7 @@ from claude_tray.model import UsageWindow, WindowGroup
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)  # a Sunday
 H = timedelta(hours=1)
 M = timedelta(minutes=1)
+S = timedelta(seconds=1)
 
 
 def series(window: str, *points: tuple[timedelta, float | None, timedelta | None]) -> list[Reading]:
@@ -61,10 +62,35 @@ CASES = {
         Outlook.CLEARS,
         "won't hit the limit before the reset at 16:30 (ends near 60%)",
     ),
-    "a drop (refill) with an unchanged reset time starts a new window": (
-        series(FIVE, (90 * M, 60, 2 * H), (60 * M, 70, 2 * H), (40 * M, 20, 2 * H), (0 * M, 30, 2 * H)),
+    "a drop to near zero close to the reset time starts a new window (resets_at lagging)": (
+        series(FIVE, (90 * M, 60, 20 * M), (60 * M, 70, 20 * M), (0 * M, 3, 20 * M)),
+        Outlook.UNKNOWN,
+        "no forecast: not enough history yet",
+    ),
+    "a partial reading far from the reset is noise, not a new window": (
+        series(FIVE, (2 * H, 20, 3 * H), (H, 40, 3 * H), (30 * M, 0, 3 * H), (0 * M, 70, 3 * H)),
+        Outlook.HITS,
+        "at this pace: limit at 13:00, before the reset at 15:00",
+    ),
+    "a small dip is noise: the slope runs from the running maximum": (
+        series(FIVE, (H, 40, 3 * H), (30 * M, 46, 3 * H), (0 * M, 45, 3 * H)),
         Outlook.CLEARS,
-        "won't hit the limit before the reset at 14:00 (ends near 60%)",
+        "won't hit the limit before the reset at 15:00 (ends near 60%)",
+    ),
+    "status line 81% then the API's 76% keeps the weekly forecast": (
+        series(WEEK, (24 * H, 60, 72 * H), (H, 81, 72 * H), (0 * M, 76, 72 * H + 20 * S)),
+        Outlook.HITS,
+        "at this pace: limit at Tue 00:00, before the reset at Wed 12:00",
+    ),
+    "resets_at moving on by a whole week is a new window even without a drop to zero": (
+        series(WEEK, (48 * H, 70, 24 * H), (0 * M, 30, 24 * H + SEVEN_DAYS)),
+        Outlook.UNKNOWN,
+        "no forecast: not enough history yet",
+    ),
+    "ending near 100% never reads as won't hit the limit": (
+        series(FIVE, (H, 40, 2 * H), (0 * M, 60, 2 * H)),
+        Outlook.CLEARS,
+        "at this pace: about at the limit by the reset at 14:00",
     ),
     "full window waits for the reset": (
         series(FIVE, (H, 97, 3 * H), (0 * M, 100, 3 * H)),
@@ -268,3 +294,48 @@ def test_the_menu_shows_the_binding_wall_first_and_offers_the_history() -> None:
     plain = build_view([status], Settings(), NOW, tz=UTC)
     assert not [e for e in plain.menu if e.action is Action.SHOW_HISTORY]
     assert plain.menu[0].label.startswith("5-hour: 70%")
+
+
+def test_the_headline_names_only_windows_in_the_current_reading() -> None:
+    """History knows an Opus weekly from the API; the status line's reading has no Opus row."""
+    from claude_tray.forecast import account_forecasts, account_wall
+    from claude_tray.model import SourceKind, UsageSnapshot
+
+    opus = "seven_day_opus"
+    stored = series(opus, (24 * H, 40, 72 * H), (H, 90, 72 * H)) + series(FIVE, (H, 10, 3 * H))
+    windows = (UsageWindow(FIVE, FIVE, 12.0, NOW + 3 * H, WindowGroup.SESSION),)
+    snapshot = UsageSnapshot("me", SourceKind.STATUSLINE, NOW, windows)
+    assert {f.window for f in account_forecasts(stored, snapshot, NOW)} == {FIVE}
+    wall = account_wall(stored, snapshot, NOW)
+    assert wall is not None and wall.window == FIVE
+    empty = UsageSnapshot("me", SourceKind.STATUSLINE, NOW, ())
+    assert account_wall(stored, empty, NOW) is None  # no window shown: no forecast named
+
+
+def test_a_dip_never_hides_the_weekly_wall_behind_a_clearing_window() -> None:
+    """The issue's sequence: after 81 % -> 76 % the weekly still binds, not "won't hit"."""
+    from claude_tray.forecast import account_wall
+    from claude_tray.model import SourceKind, UsageSnapshot
+
+    stored = series(WEEK, (24 * H, 60, 72 * H), (H, 81, 72 * H)) + series(FIVE, (2 * H, 10, 3 * H))
+    windows = (
+        UsageWindow(FIVE, FIVE, 10.0, NOW + 3 * H, WindowGroup.SESSION),
+        UsageWindow(WEEK, WEEK, 76.0, NOW + 72 * H, WindowGroup.WEEKLY),
+    )
+    wall = account_wall(stored, UsageSnapshot("me", SourceKind.CLI, NOW, windows), NOW)
+    assert wall is not None
+    assert (wall.window, wall.outlook) == (WEEK, Outlook.HITS)
+
+
+def test_the_menu_drops_a_cached_wall_for_a_window_the_reading_lacks() -> None:
+    from claude_tray.model import AccountStatus, Health, SourceKind, UsageSnapshot
+    from claude_tray.settings import Settings
+    from claude_tray.tray.view import build_view
+
+    opus = Forecast(
+        "me", "seven_day_opus", "Opus weekly", Outlook.HITS, 90.0, NOW + 72 * H, 1.0, NOW + 10 * H
+    )
+    windows = (UsageWindow(FIVE, "5-hour", 12.0, NOW + 3 * H, WindowGroup.SESSION),)
+    status = AccountStatus("me", Health.FRESH, UsageSnapshot("me", SourceKind.STATUSLINE, NOW, windows))
+    view = build_view([status], Settings(), NOW, tz=UTC, walls={"me": opus})
+    assert not [e.label for e in view.menu if "Opus" in e.label]

@@ -433,3 +433,13 @@ def test_watch_records_what_changed(server: LoopbackServer, isolated_home: Path,
     five = History(default_path()).readings(window="five_hour")
     assert [r.utilization for r in five] == [10.0, 12.0]  # three polls, two distinct values
     assert len(History(default_path()).readings(window="seven_day")) == 1
+
+
+def test_history_of_an_unknown_account_is_an_error(recorded: datetime) -> None:
+    result = _history("--account", "nobody")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "no account named 'nobody'" in result.stderr
+    assert "default" in result.stderr and "me" in result.stderr and "work" in result.stderr
+    assert _history("--account", "work", "--json").returncode == 0, "an account only in the history is known"
+    assert _history("--account", "default", "--json").returncode == 0, "a configured account is known"

@@ -84,6 +84,7 @@ def test_every_health_is_accepted_and_looks_different(tmp_path: Path) -> None:
         (["--warn", "95", "-o", "x.png"], "--warn (95) must be below --critical (90)"),
         (["--size", "4", "-o", "x.png"], "--size must be 8..1024"),
         (["-o", "missing-dir/x.png"], "cannot write missing-dir/x.png"),
+        (["-o", "x.jpg"], "writes PNG only; name the output .png, not x.jpg"),
     ],
 )
 def test_bad_input_gets_one_clear_line(
@@ -93,7 +94,7 @@ def test_bad_input_gets_one_clear_line(
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
-    assert not Path("x.png").exists()
+    assert not Path("x.png").exists() and not Path("x.jpg").exists()
 
 
 @pytest.mark.parametrize("value", ["abc", "-3", "nan"])

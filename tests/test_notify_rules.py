@@ -289,7 +289,7 @@ def test_listener_sends_edges_and_survives_a_failing_sender(
     listener(StatusChange(None, status({"five_hour": 96})))  # must not raise into the poller
     listener(StatusChange(None, status({"five_hour": 3})))
     assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
-        "cannot show notifications: no server"
+        "no server: notifications off"
     ]
     listener.close()
     assert recorder.closed
@@ -345,6 +345,9 @@ def test_dbus_notifier_without_a_session_bus_raises_notify_error(
         with pytest.raises(NotifyError, match="no notification service"):
             notifier.send(notice)
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS")
-    with pytest.raises(NotifyError):
+    with pytest.raises(NotifyError) as no_session:
         notifier.send(notice)
+    assert no_session.value.message == "no desktop session", (
+        "in words, not KeyError('DBUS_SESSION_BUS_ADDRESS')"
+    )
     notifier.close()

@@ -103,9 +103,12 @@ def test_severity_colours_are_far_apart() -> None:
 
 def test_stale_is_dimmed_and_trouble_is_grey() -> None:
     stale = render_icon(spec(50.0, severity=Severity.WARN, health=Health.STALE), SIZE)
-    dimmed = theme.mix(WARN, theme.BACKDROP, 0.55)
+    dimmed = theme.mix(WARN, theme.BACKDROP, 0.45)
     assert near(at_clock(stale, 90, OUTER), dimmed, tolerance=12)
     assert not near(at_clock(stale, 90, OUTER), WARN)
+    fresh = render_icon(spec(50.0, severity=Severity.WARN), SIZE)
+    # the empty track is the outline: a stale icon keeps it, or a dark panel swallows the icon
+    assert at_clock(stale, 270, OUTER) == at_clock(fresh, 270, OUTER)
     for health in (Health.UNAUTHORIZED, Health.BLOCKED, Health.OFFLINE, Health.NO_CREDENTIALS, Health.ERROR):
         image = render_icon(spec(50.0, severity=Severity.WARN, health=health), SIZE)
         assert near(at_clock(image, 100, OUTER), theme.GREY_FILL, tolerance=16), health
@@ -261,12 +264,22 @@ def _text_pixels(mode: str) -> dict[str, list[int]]:
 def test_centre_text_is_drawn_without_gtk() -> None:
     counts = _text_pixels("plain")
     assert counts["22"][0] == 0  # no text, no white pixels: the count below measures the text
-    assert counts["22"][1] >= 25
-    assert counts["64"][1] >= 250
+    assert counts["22"][1] >= 15
+    assert counts["64"][1] >= 150
 
 
 @pytest.mark.skipif(importlib.util.find_spec("gi") is None, reason="python3-gi not importable")
 def test_centre_text_survives_gtk_being_loaded() -> None:
     with_gtk = _text_pixels("gtk")
-    assert with_gtk["64"][1] >= 250  # RAQM layout drew 0 text pixels here
+    assert with_gtk["64"][1] >= 150  # RAQM layout drew 0 text pixels here
     assert with_gtk == _text_pixels("plain")
+
+
+@pytest.mark.parametrize("size", [16, 22, 24])
+def test_the_centre_number_leaves_both_rings_readable(size: int) -> None:
+    """With show_percent the number stays inside the inner ring: the outer ring keeps its colour."""
+    plain = render_icon(IconSpec(100.0, 100.0, Severity.FULL, Health.FRESH), size)
+    numbered = render_icon(IconSpec(100.0, 100.0, Severity.FULL, Health.FRESH, "100"), size)
+    for degrees in (45, 90, 135, 225, 270, 315):
+        with_number, without = at_clock(numbered, degrees, OUTER), at_clock(plain, degrees, OUTER)
+        assert all(abs(a - b) <= 12 for a, b in zip(with_number, without, strict=True)), degrees

@@ -97,7 +97,8 @@ def test_not_fresh_text_shows_state_and_hint_and_keeps_the_last_good_numbers() -
         [limited, AccountStatus("home", Health.NO_CREDENTIALS, source=SourceKind.WEB)], NOW, UTC
     ).splitlines()
     assert lines[0] == "work (via usage API): Rate limited [rate_limited]: next try 12:30"
-    assert lines[1].startswith("  5-hour          48%")
+    assert lines[1] == "  last reading 16m ago (12:00)"  # the age of the numbers below
+    assert lines[2].startswith("  5-hour          48%")
     assert lines[-2:] == ["home (via claude.ai session): no credentials [no_credentials]", "  no data yet"]
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -268,6 +269,11 @@ def test_open_in_editor_runs_visual_before_editor_with_its_arguments(config: Pat
     assert config.read_text().endswith("# touched by the editor\n")  # the default was there first
 
 
+def only(*names: str) -> Callable[[str], str | None]:
+    """A PATH lookup that finds just these programs."""
+    return lambda name: f"/usr/bin/{name}" if name in names else None
+
+
 def test_open_with_desktop_uses_each_platforms_opener(config: Path) -> None:
     calls: list[list[str]] = []
 
@@ -276,20 +282,33 @@ def test_open_with_desktop_uses_each_platforms_opener(config: Path) -> None:
         return 0
 
     opened: list[str] = []
-    open_with_desktop(config, platform="linux", spawn=spawn)
+    open_with_desktop(config, platform="linux", spawn=spawn, which=only("xdg-open", "gio"))
+    open_with_desktop(config, platform="linux", spawn=spawn, which=only("gio"))  # no xdg-utils: GLib's
     open_with_desktop(config, platform="darwin", spawn=spawn)
     open_with_desktop(config, platform="win32", spawn=spawn, startfile=opened.append)
-    assert calls == [["xdg-open", str(config)], ["open", "-t", str(config)]]
+    assert calls == [["xdg-open", str(config)], ["gio", "open", str(config)], ["open", "-t", str(config)]]
     assert opened == [str(config)]
 
 
-def test_open_with_desktop_says_what_to_do_when_no_opener_exists(config: Path) -> None:
+def test_open_with_desktop_names_the_missing_opener(config: Path) -> None:
     def missing(argv: object) -> int:
         raise FileNotFoundError(2, "No such file or directory")
 
     with pytest.raises(ClaudeTrayError) as info:
-        open_with_desktop(config, platform="linux", spawn=missing)
-    assert info.value.hint == f"open {config} in your editor"
+        open_with_desktop(config, platform="linux", spawn=missing, which=only())
+    assert info.value.message == f"cannot open {config}: xdg-open is not installed"
+    assert "No such file" not in info.value.message
+    assert info.value.hint == f"install xdg-utils, or open {config} in your editor"
+    with pytest.raises(ClaudeTrayError) as vanished:  # found on PATH, gone by the time it runs
+        open_with_desktop(config, platform="linux", spawn=missing, which=only("xdg-open"))
+    assert vanished.value.message == f"cannot open {config}: xdg-open is not installed"
+
+
+def test_config_edit_without_editor_or_opener_runs_a_known_editor(config: Path, tmp_path: Path) -> None:
+    script, log = _recording_editor(tmp_path)
+    found = {"nano": str(script)}
+    assert open_in_editor(config, env={}, which=found.get, platform="linux") == 0
+    assert log.read_text() == repr([str(config)]) + "\n"
 
 
 def test_open_with_desktop_really_runs_xdg_open_from_path(
@@ -397,3 +416,27 @@ def test_config_edit_runs_the_editor_then_checks(tmp_path: Path, isolated_home: 
     broken = _config("edit", env={"EDITOR": str(breaker), "VISUAL": ""})
     assert broken.returncode == 1
     assert broken.stderr.startswith(f"{config}:") and "not valid TOML" in broken.stderr
+
+
+def test_config_check_warns_about_a_ring_no_reading_reports(isolated_home: Path) -> None:
+    from datetime import UTC, datetime
+
+    from claude_tray.history import History, Reading, default_path
+
+    default = isolated_home / ".config" / "claude-tray" / "config.toml"
+    ensure_settings_file(default)
+    assert _config("check").stderr == "", "the default rings are known keys"
+    set_value(default, "icon.outer", "five_hours")
+    check = _config("check")
+    assert check.returncode == 0 and check.stdout == f"{default}: OK\n"
+    assert check.stderr.startswith("warning: [icon] outer = 'five_hours' is not a window claude-tray knows;")
+    assert "five_hour, " in check.stderr and "inner" not in check.stderr
+    now = datetime.now(UTC)
+    History(default_path()).append(
+        [Reading("default", "seven_day_opus", "Opus weekly", 3.0, None, now, "cli")]
+    )
+    set_value(default, "icon.outer", "seven_day_opus")
+    with_history = _config("check")  # now the plan's own reported keys are the list
+    assert "outer" not in with_history.stderr
+    assert "[icon] inner = 'seven_day' is not a window the stored readings report" in with_history.stderr
+    assert "(window keys: seven_day_opus)" in with_history.stderr

@@ -250,3 +250,29 @@ def test_unknown_account_and_bad_settings(server: LoopbackServer) -> None:
     assert run.stderr == "claude-tray: no account named 'nope' (configured: a)\n"
     run = status(server, config="[general]\npoll_interval = 5\n")
     assert run.code == 1 and "poll_interval" in run.stderr and len(run.stderr.splitlines()) == 1
+
+
+def test_a_failed_read_shows_the_last_stored_reading_with_its_age_and_next_try(
+    server: LoopbackServer, login: Path
+) -> None:
+    body = fixture_bytes(
+        "api/usage/steipete__CodexBar__ClaudeOAuthTests.swift_L307_oauth_usage_extra_usage_no_currency.json"
+    )
+    server.script(USAGE, Reply(200, body=body))
+    assert status(server).code == 0  # stores the reading in the history
+    server.script(USAGE, Reply(503))
+    run = status(server)
+    assert run.code == 1
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("default (via usage API): Server error 503 [offline]")
+    assert lines[1].startswith("  last reading just now (")
+    assert "no data yet" not in run.stdout
+    assert [line.split()[:2] for line in lines if line.strip().startswith("5-hour")] == [["5-hour", "1%"]]
+    document = status(server, "--json").account()
+    assert document["health"] == "offline" and document["fetched_at"] is not None
+    assert [w["key"] for w in document["windows"]][:1] == ["five_hour"]  # type: ignore[index]
+    server.script(USAGE, Reply(429, headers={"Retry-After": "600"}))
+    limited = status(server)
+    assert "next try allowed at " in limited.stdout
+    assert "(in 10m)" in limited.stdout or "(in 9m)" in limited.stdout  # Retry-After 600 s, floored
+    assert "  last reading " in limited.stdout

@@ -328,6 +328,30 @@ def test_round_trip_without_a_previous_status_line(tmp_path: Path) -> None:
     assert (config / "settings.json").read_text() == original
 
 
+@pytest.mark.parametrize(
+    ("original", "installed"),
+    [
+        (
+            '{"model": "sonnet"}\n',
+            '{"model": "sonnet", "statusLine": {"type": "command", "command": "claude-tray statusline"}}\n',
+        ),
+        (
+            '{"model":"sonnet"}',
+            '{"model":"sonnet","statusLine":{"type":"command","command":"claude-tray statusline"}}',
+        ),
+    ],
+    ids=["spaced", "compact-no-newline"],
+)
+def test_a_one_line_settings_file_stays_one_line(tmp_path: Path, original: str, installed: str) -> None:
+    config, store = tmp_path / "c", tmp_path / "state"
+    config.mkdir()
+    (config / "settings.json").write_text(original)
+    install(config, store, "claude-tray statusline")
+    assert (config / "settings.json").read_text() == installed
+    uninstall(config, store)
+    assert (config / "settings.json").read_text() == original
+
+
 def test_install_into_a_config_dir_without_settings(tmp_path: Path) -> None:
     config, store = tmp_path / "c", tmp_path / "state"
     install(config, store, "claude-tray statusline")

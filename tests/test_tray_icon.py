@@ -132,6 +132,13 @@ def test_clicks_only_enqueue_commands(dummy_backend: None) -> None:
     assert len(tray.commands) == 3
 
 
+def test_a_checkbox_click_says_the_state_the_person_saw(dummy_backend: None) -> None:
+    for shown in (True, False):
+        tray = Tray(view(status("default", 42.0), autostart=shown))
+        tray.click("Start at login")
+        assert tray.commands == [Command(Action.TOGGLE_AUTOSTART, checked=shown)]
+
+
 def test_default_action_is_refresh(dummy_backend: None) -> None:
     tray = Tray(view(status("default", 42.0)))
     tray.icon.menu_model()(None)  # what a left click runs where the host has a default action

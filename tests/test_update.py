@@ -279,3 +279,26 @@ def test_command_says_one_line_when_the_index_cannot_be_reached(tmp_path: Path) 
     assert done.stderr.startswith("claude-tray: cannot check http://127.0.0.1:")
     assert "cannot connect to 127.0.0.1" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_404_from_the_index_says_not_published_and_json_still_prints(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    server.script(JSON_PATH, Reply(404, body=b'{"message": "Not Found"}'))
+    done = run_command(index=f"{server.url}/pypi", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "not published on the package index" in done.stderr and "HTTP 404" not in done.stderr
+    as_json = run_command("--json", index=f"{server.url}/pypi", cwd=tmp_path)
+    assert as_json.returncode == 1
+    document = json.loads(as_json.stdout)
+    assert document["installed"] == __version__
+    assert (document["latest"], document["update_available"]) == (None, None)
+    assert "not published on the package index" in document["error"]
+
+
+def test_json_failure_when_the_index_cannot_be_reached(tmp_path: Path) -> None:
+    with LoopbackServer() as dead:
+        url = f"{dead.url}/pypi"
+    done = run_command("--json", index=url, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "cannot connect to 127.0.0.1" in json.loads(done.stdout)["error"]

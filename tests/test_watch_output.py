@@ -114,3 +114,18 @@ def test_a_closed_reader_stops_watch() -> None:
     listener, stop = printer("json", ClosedPipe())
     listener(StatusChange(None, AccountStatus("work", Health.FRESH, snapshot(42.0, 17.0))))
     assert stop.is_set()
+
+
+def test_json_lines_carry_forecast_and_sessions_like_status_json() -> None:
+    from claude_tray.forecast import Forecast, Outlook
+
+    out = io.StringIO()
+    listener, _ = printer("json", out)
+    wall = Forecast("work", "five_hour", "5-hour", Outlook.HITS, 42.0, NOW + timedelta(hours=2), 30.0, NOW)
+    listener.walls = lambda: {"work": wall}
+    listener(StatusChange(None, AccountStatus("work", Health.FRESH, snapshot(42.0, 17.0))))
+    listener(StatusChange(None, AccountStatus("home", Health.FRESH, snapshot(1.0, 2.0))))
+    work, home = (json.loads(line) for line in out.getvalue().splitlines())
+    assert work["forecast"]["outlook"] == "hits" and work["forecast"]["window"] == "five_hour"
+    assert home["forecast"] is None  # the key is there, as in status --json
+    assert work["sessions"] == [] and home["sessions"] == []

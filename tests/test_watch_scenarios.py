@@ -75,6 +75,8 @@ def test_fresh_then_429_with_retry_after_then_fresh(
         again = w.next_doc(health("fresh"))
         assert w.stop() == 0
     assert first["windows"], "the fixture's windows are shown"
+    assert {"forecast", "sessions"} <= first.keys(), "each line is an account object of status --json"
+    assert first["sessions"] == []
     assert limited["windows"] == first["windows"], "the last good reading stays through a 429"
     assert limited["fetched_at"] == first["fetched_at"]
     assert "next try" in limited["hint"]
@@ -186,3 +188,22 @@ def test_waybar_out_of_credits_and_an_unknown_limit_at_100_percent(
     assert "Inactive pool: 100% · not in effect" in line["tooltip"]
     assert "Extra usage: out of credits · €534.11 of €550.00 (97%)" in line["tooltip"]
     assert "USD assumed" not in line["tooltip"]
+
+
+def test_no_session_bus_says_notifications_are_off_once_in_words(
+    server: LoopbackServer, watch_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+
+    def body(five: float) -> bytes:
+        data = json.loads(OK_BODY)
+        data["five_hour"]["utilization"] = five
+        return json.dumps(data).encode()
+
+    server.script(USAGE, Reply(200, body=body(50)), Reply(200, body=body(85)), Reply(200, body=body(96)))
+    with WatchProcess("--format", "json", env={**watch_env, "CLAUDE_TRAY_API_BASE": server.url}) as w:
+        w.next_doc(lambda doc: 96 in [x["utilization"] for x in doc["windows"]])  # two thresholds crossed
+        assert w.stop() == 0
+    said = [line for line in w.stderr if "notifications off" in line]
+    assert len(said) == 1 and said[0].endswith("no desktop session: notifications off"), w.stderr
+    assert not any("KeyError" in line or "DBUS_SESSION_BUS_ADDRESS" in line for line in w.stderr)

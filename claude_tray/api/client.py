@@ -157,7 +157,7 @@ class UsageClient:
         if status >= 500:
             raise TransientApiError(f"{_host(response.url)} server error (HTTP {status})", status=status)
         if status != 200:
-            raise ResponseFormatError(f"unexpected HTTP {status} from {_path(response.url)}")
+            raise ResponseFormatError(f"unexpected HTTP {status} from {_path(response.url)}", status=status)
         try:
             return json.loads(response.content)
         except (ValueError, RecursionError) as err:

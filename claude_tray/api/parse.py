@@ -320,3 +320,8 @@ def _generic_label(key: str) -> str:
 def _slug(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name).casefold()
     return re.sub(r"[^a-z0-9]+", "_", folded).strip("_")
+
+
+def known_window_keys() -> frozenset[str]:
+    """The window keys the API is known to send (what ``config check`` offers for ``[icon]``)."""
+    return frozenset(_LABELS)

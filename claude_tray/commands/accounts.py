@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["HELP", "add_arguments", "run"]
 
 HELP = "list, add or remove accounts (e.g. a second Claude Code login in its own config dir)"
-ADD_SOURCES = ("cli", "keychain", "auto", "statusline")
+ADD_SOURCES = ("cli", "keychain", "auto", "statusline", "web")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +29,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     listing = actions.add_parser("list", help="the configured accounts; * = Claude Code's current login")
     listing.add_argument("--json", action="store_true", help="print JSON")
     add = actions.add_parser("add", help="add an account, named by its email (one profile request)")
-    add.add_argument("--source", choices=ADD_SOURCES, default="cli", help="where its login is (default: cli)")
+    add.add_argument(
+        "--source",
+        choices=ADD_SOURCES,
+        default="cli",
+        help="where its login is (default: cli); web: a claude.ai session key, asked for, checked, kept in the OS keyring",
+    )
     add.add_argument("--config-dir", metavar="DIR", help="its Claude Code config dir (default: ~/.claude)")
     add.add_argument("--name", help="the account's name (default: its email)")
     remove = actions.add_parser("remove", help="remove an account (its lines are commented out)")
@@ -46,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.action == "list":
             return _list(path, as_json=args.json)
+        if args.action == "add" and args.source == "web":
+            return _add_web(path, args.name)
         if args.action == "add":
             return _add(path, args.source, args.config_dir, args.name)
         return _remove(path, args.name)
@@ -125,13 +132,42 @@ def _add(path: Path, source: str, config_dir_arg: str | None, name: str | None) 
         problem = ConfigProblem(
             str(path), None, "accounts.name", f"an account named {label!r} exists; pass --name"
         )
-        raise ConfigError((problem,))
+        raise ConfigError((problem,), hint="")
     if _implicit_default(path) and not _reads_default_dir(account):
         append_account(path, AccountSettings())  # keep the default login the icon showed so far
     append_account(path, account)
     described = f" ({plan})" if plan else ""
     sys.stdout.write(
         f"added account {label!r}{described}: {source} login in {config_dir or 'the default config dir'}\n"
+    )
+    return 0
+
+
+def _add_web(path: Path, name: str | None) -> int:
+    """One flow: the key (prompt or stdin), checked against claude.ai, kept in the keyring, table appended."""
+    from claude_tray.commands.login_web import LoginFailed, store_checked_key
+    from claude_tray.errors import ConfigError, ConfigProblem
+    from claude_tray.settings import AccountSettings
+    from claude_tray.settings_file import append_account
+
+    settings = _load(path)
+    label = name or "web"
+    if any(a.name == label for a in settings.accounts):
+        problem = ConfigProblem(
+            str(path), None, "accounts.name", f"an account named {label!r} exists; pass --name"
+        )
+        raise ConfigError((problem,), hint="")
+    account = AccountSettings(name=label, source="web")
+    try:
+        org = store_checked_key(settings, account)
+    except LoginFailed as err:
+        _error(str(err))
+        return 1
+    if _implicit_default(path):
+        append_account(path, AccountSettings())  # keep the default login the icon showed so far
+    append_account(path, account)
+    sys.stdout.write(
+        f"added account {label!r}: claude.ai session key (organization {org.name!r}) in the OS keyring\n"
     )
     return 0
 

@@ -32,8 +32,10 @@ def run(args: argparse.Namespace) -> int:
             autostart.enable(argv)
             sys.stdout.write(f"autostart on: {autostart.location} runs {' '.join(argv)}\n")
         elif args.action == "off":
-            autostart.disable()
-            sys.stdout.write(f"autostart off: {autostart.location} removed\n")
+            was_on = autostart.is_enabled()
+            autostart.disable()  # also clears an entry a desktop switched off (nothing to say about it)
+            done = "removed" if was_on else "was already off; nothing to remove"
+            sys.stdout.write(f"autostart off: {autostart.location} {done}\n")
     except AutostartError as err:
         hint = f" ({err.hint})" if err.hint else ""
         sys.stderr.write(f"{err.message}{hint}\n")

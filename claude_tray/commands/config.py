@@ -10,6 +10,10 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from claude_tray.settings import Settings
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -45,13 +49,48 @@ def _check(path: Path) -> int:
     from claude_tray.settings_file import problem_lines
 
     try:
-        load_settings(path)
+        settings = load_settings(path)
     except ConfigError as err:
         sys.stderr.write("".join(f"{line}\n" for line in problem_lines(err)))
         return 1
     note = "" if path.exists() else " (no file: defaults)"
     sys.stdout.write(f"{path}: OK{note}\n")
+    sys.stderr.write("".join(f"{line}\n" for line in ring_warnings(settings, _reported_keys())))
     return 0
+
+
+def ring_warnings(settings: Settings, reported: set[str]) -> list[str]:
+    """A warning per ``[icon]`` ring naming a window never reported (that ring would stay unknown)."""
+    from claude_tray.api.parse import known_window_keys
+
+    known = reported or set(known_window_keys())
+    where = "the stored readings report" if reported else "claude-tray knows"
+    lines = []
+    for ring in ("outer", "inner"):
+        key = getattr(settings.icon, ring)
+        if key not in known:
+            choices = ", ".join(sorted(known))
+            lines.append(
+                f"warning: [icon] {ring} = {key!r} is not a window {where}; that ring stays unknown "
+                f"(window keys: {choices})"
+            )
+    return lines
+
+
+def _reported_keys() -> set[str]:
+    """Window keys in the local history (what this plan has really reported); empty without one."""
+    import sqlite3
+
+    from claude_tray.history import History, default_path
+
+    history = History(default_path())
+    if not history.exists():
+        return set()
+    try:
+        rows, _ = history.latest()
+    except (OSError, sqlite3.Error):
+        return set()
+    return {r.window for r in rows}
 
 
 def _show(path: Path) -> int:
@@ -75,7 +114,7 @@ def _show(path: Path) -> int:
 
 def _edit(path: Path) -> int:
     from claude_tray.errors import ClaudeTrayError
-    from claude_tray.settings_file import editor_command, open_in_editor
+    from claude_tray.settings_file import desktop_opener, editor_command, open_in_editor
 
     try:
         status = open_in_editor(path)
@@ -83,7 +122,7 @@ def _edit(path: Path) -> int:
         hint = getattr(err, "hint", "") or "set $EDITOR, or open the file yourself"
         sys.stderr.write(f"cannot start an editor: {err} ({hint})\n")
         return 1
-    if editor_command(os.environ) is None:
+    if editor_command(os.environ) is None and desktop_opener() is not None:
         sys.stdout.write(f"opened {path} with the desktop's editor (set $VISUAL or $EDITOR to use yours)\n")
         return 0
     if status != 0:

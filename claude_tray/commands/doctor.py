@@ -75,6 +75,7 @@ def gather(clock: Clock) -> Probes:
         session_bus=bus,
         sni_watcher=watcher,
         keyring=_keyring(),
+        keyring_problem=_keyring_problem(),
         session_key_env=bool(os.environ.get("CLAUDE_TRAY_SESSION_KEY")),
         settings=settings_probe,
         autostart=_autostart(),
@@ -126,6 +127,12 @@ def _keyring() -> str | None:
     from claude_tray.sources.web_key import keyring_backend_name
 
     return keyring_backend_name()
+
+
+def _keyring_problem() -> str:
+    from claude_tray.sources.web_key import keyring_problem
+
+    return keyring_problem()
 
 
 def _settings() -> tuple[SettingsProbe, Settings]:

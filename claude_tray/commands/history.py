@@ -60,6 +60,10 @@ def run(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     since = args.since or now - timedelta(days=7)
     history = History(default_path())
+    unknown = _unknown_account(history, args.account)
+    if unknown:
+        sys.stderr.write(f"claude-tray: {unknown}\n")
+        return 1
     readings, extras = _load(history, args.account, since)
     if args.chart and not _write_chart(history, args.chart, args.account, now):
         return 1
@@ -70,6 +74,28 @@ def run(args: argparse.Namespace) -> int:
     elif not args.chart:
         sys.stdout.write(_listing(readings, extras, since, now, history))
     return 0
+
+
+def _unknown_account(history: History, account: str | None) -> str:
+    """Why ``--account`` names nobody (neither configured nor in the history); "" when it is fine."""
+    if account is None:
+        return ""
+    from claude_tray.errors import ConfigError
+    from claude_tray.paths import settings_file
+    from claude_tray.settings import load_settings
+
+    try:
+        configured = [a.name for a in load_settings(settings_file()).accounts]
+    except ConfigError:
+        configured = []
+    stored: set[str] = set()
+    if history.exists():
+        rows, extras = history.latest()
+        stored = {r.account for r in rows} | {e.account for e in extras}
+    if account in configured or account in stored:
+        return ""
+    known = ", ".join(dict.fromkeys([*configured, *sorted(stored)])) or "none"
+    return f"no account named {account!r} (configured or in the history: {known})"
 
 
 def _load(history: History, account: str | None, since: datetime) -> tuple[list[Reading], list[ExtraReading]]:

@@ -69,6 +69,10 @@ def run(args: argparse.Namespace) -> int:
             f"claude-tray icon: --warn ({args.warn:g}) must be below --critical ({args.critical:g})\n"
         )
         return 2
+    suffix = args.output.suffix.lower()
+    if suffix and suffix != ".png":  # the bytes are PNG (a transparent ring): never under another name
+        sys.stderr.write(f"claude-tray icon: writes PNG only; name the output .png, not {args.output.name}\n")
+        return 2
     thresholds = Thresholds(warn=args.warn, critical=args.critical)
     spec = icon_spec(args.five_hour, args.seven_day, Health(args.health), thresholds, percent=args.percent)
     try:

@@ -17,15 +17,18 @@ if TYPE_CHECKING:
     from claude_tray.settings import AccountSettings, Settings
     from claude_tray.sources.web_key import WebKeySource
 
-__all__ = ["HELP", "add_arguments", "run"]
+__all__ = ["HELP", "LoginFailed", "add_arguments", "run", "store_checked_key"]
 
 HELP = "store a claude.ai session key in the OS keyring (checked against claude.ai first)"
 
 _PROMPT = "claude.ai sessionKey cookie value (input hidden): "
 
 
-class _Failed(Exception):
+class LoginFailed(Exception):
     """One line for stderr; the command exits 1."""
+
+
+_Failed = LoginFailed
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,10 +46,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = _settings()
         account = _account(settings, args.account)
-        keyring = _keyring(account)  # before asking for the key: no keyring, no point
-        key = _read_key()
-        org = _validate(settings, account, key)
-        _store(keyring, key)
+        org = store_checked_key(settings, account)
     except _Failed as err:
         sys.stderr.write(f"claude-tray: {err}\n")
         return 1
@@ -54,6 +54,15 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(f"Stored the claude.ai session key for account {user!r} (organization {org.name!r}).\n")
     _advise(settings, account)
     return 0
+
+
+def store_checked_key(settings: Settings, account: AccountSettings) -> Organization:
+    """Ask for the key, check it against claude.ai, store it in the keyring (``accounts add --source web`` too)."""
+    keyring = _keyring(account)  # before asking for the key: no keyring, no point
+    key = _read_key()
+    org = _validate(settings, account, key)
+    _store(keyring, key)
+    return org
 
 
 def _settings() -> Settings:

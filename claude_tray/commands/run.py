@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -56,6 +57,16 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
 
+def _write_default_settings(path: Path) -> None:
+    """The first run writes the commented default file ("Edit settings..." then opens something)."""
+    from claude_tray.settings_file import ensure_settings_file
+
+    try:
+        ensure_settings_file(path)
+    except OSError as err:  # a read-only config dir costs the file, never the tray
+        sys.stderr.write(f"claude-tray: cannot write {path}: {err.strerror or err}; using the defaults\n")
+
+
 def _run_tray(wait_for_tray: float) -> int:
     from claude_tray.errors import ConfigError
     from claude_tray.launch import launch, preflight
@@ -64,6 +75,7 @@ def _run_tray(wait_for_tray: float) -> int:
 
     choice = preflight(wait_for_tray)  # first: without a tray nothing else matters
     path = settings_file()
+    _write_default_settings(path)
     try:
         settings = load_settings(path)
     except ConfigError as err:  # still start (an icon at login beats none), on the defaults

@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     fetchers = build_fetchers(settings, clock)
     statuses = [_read(a, f, clock) for a, f in zip(settings.accounts, fetchers, strict=True)]
+    statuses = [_with_stored(s, clock) for s in statuses]
     walls = _walls(settings, statuses, clock)
     if args.json:
         from claude_tray.sessions import add_sessions  # context window per Claude Code session
@@ -99,6 +100,24 @@ def _read(account: AccountSettings, fetcher: AccountFetcher, clock: Clock) -> Ac
     return AccountStatus(fetcher.name, Health.FRESH, snapshot, source=snapshot.source)
 
 
+def _with_stored(status: AccountStatus, clock: Clock) -> AccountStatus:
+    """A failed read shows the last stored reading (history, or the daemon's) and its next try."""
+    from dataclasses import replace
+
+    from claude_tray.history import History, default_path
+    from claude_tray.last_poll import default_path as last_poll_path
+    from claude_tray.last_poll import read_records
+    from claude_tray.model import Health
+    from claude_tray.stored_reading import next_try, stored_snapshot
+
+    if status.health is Health.FRESH:
+        return status
+    record = read_records(last_poll_path()).get(status.account)
+    snapshot = stored_snapshot(History(default_path()), status.account, record)
+    retry = status.next_attempt_at or next_try(record, clock.now())
+    return replace(status, snapshot=snapshot or status.snapshot, next_attempt_at=retry)
+
+
 def _walls(settings: Settings, statuses: Sequence[AccountStatus], clock: Clock) -> dict[str, Forecast]:
     """Record each fresh reading in the history (when enabled) and forecast from it."""
     from claude_tray.forecast import account_wall
@@ -108,7 +127,7 @@ def _walls(settings: Settings, statuses: Sequence[AccountStatus], clock: Clock) 
     recorder = HistoryListener(History(default_path()), clock.now, settings.history.retention_days)
     walls: dict[str, Forecast] = {}
     for status in statuses:
-        if status.snapshot is None:
+        if status.snapshot is None or status.health is not Health.FRESH:
             continue  # no reading now: a forecast from old history alone would mislead
         if settings.history.enabled and status.health is Health.FRESH:  # not numbers kept beside a failure
             recorder.record(status.snapshot)

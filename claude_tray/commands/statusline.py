@@ -332,7 +332,7 @@ def _edit_settings(
     problem = ConfigProblem(
         str(path), None, "statusLine", "the file kept changing while being edited; try again"
     )
-    raise ConfigError((problem,))
+    raise ConfigError((problem,), hint="")
 
 
 def _read_text(path: Path) -> str | None:
@@ -368,9 +368,13 @@ def _render(data: Settings, original: str | None) -> str:
     import json
     import re
 
-    indent: int | str = 2
+    indent: int | str | None = 2
+    separators = None
     found = re.search(r'^([ \t]+)"', original or "", re.MULTILINE)
     if found:
         indent = found.group(1) if "\t" in found.group(1) else len(found.group(1))
-    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    elif original and original.strip() and "\n" not in original.strip():  # one line stays one line
+        indent = None
+        separators = (",", ":") if re.search(r'"\s*:\S', original) and '": ' not in original else None
+    text = json.dumps(data, indent=indent, separators=separators, ensure_ascii=False)
     return text + "\n" if original is None or original.endswith("\n") or not original.strip() else text

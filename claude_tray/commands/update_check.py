@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from claude_tray.api.client import UsageClient
     from claude_tray.errors import ClaudeTrayError
     from claude_tray.log import redact, setup_logging
-    from claude_tray.update import check_for_update, index_url
+    from claude_tray.update import check_for_update, failure_reason, index_url
 
     setup_logging()
     network = _network()
@@ -37,8 +37,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = check_for_update(client)
     except ClaudeTrayError as err:
+        reason = failure_reason(err)
         hint = f" ({err.hint})" if err.hint else ""
-        sys.stderr.write(f"claude-tray: cannot check {index_url()}: {redact(err.message)}{hint}\n")
+        sys.stderr.write(f"claude-tray: cannot check {index_url()}: {redact(reason)}{hint}\n")
+        if args.json:  # a script reads stdout: it gets a document either way
+            sys.stdout.write(json.dumps(failure_document(reason), indent=2) + "\n")
         return 1
     finally:
         client.close()
@@ -58,6 +61,21 @@ def document(result: UpdateCheck) -> dict[str, object]:
         "update_available": result.update_available,
         "install": result.install.kind.value,
         "upgrade": result.command,
+    }
+
+
+def failure_document(reason: str) -> dict[str, object]:
+    """``--json`` when the index could not be asked: the same keys, unknowns null, plus ``error``."""
+    from claude_tray import __version__
+
+    return {
+        "version": 1,
+        "installed": __version__,
+        "latest": None,
+        "update_available": None,
+        "install": None,
+        "upgrade": None,
+        "error": reason,
     }
 
 

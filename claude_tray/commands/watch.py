@@ -25,12 +25,15 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     import queue
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from claude_tray.clock import Clock
+    from claude_tray.forecast import Forecast
+    from claude_tray.history_part import Forecaster
     from claude_tray.live import Live
     from claude_tray.model import AccountStatus, StatusChange, Thresholds
     from claude_tray.poller.poller import Poller
+    from claude_tray.sessions import SessionWatch
     from claude_tray.settings import Settings
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -78,15 +81,10 @@ def run(args: argparse.Namespace) -> int:
     printer = _Printer(args.format, _followed(settings, args), settings, clock, sys.stdout, stop, nudges)
     rng = random.Random()  # noqa: S311 - jitter, not secrets
     poller = Poller(build_fetchers(settings, clock), settings, clock=clock, rng=rng)
+    forecaster = _forecaster(printer, clock)
+    poller.add_listener(forecaster)  # records history (when enabled) and the walls, before a line is printed
     poller.add_listener(printer)
     poller.add_listener(LastPollRecorder(default_path(), clock.now))  # what `claude-tray doctor` reports
-    if settings.history.enabled:  # what `claude-tray history` exports and the forecast reads
-        from claude_tray.history import History, HistoryListener
-        from claude_tray.history import default_path as history_path
-
-        poller.add_listener(
-            HistoryListener(History(history_path()), clock.now, settings.history.retention_days)
-        )
     live = _live(settings, clock, poller, printer, args.account)
     poller.add_listener(live.listener)
     _install_signals(stop, nudges)
@@ -97,6 +95,17 @@ def run(args: argparse.Namespace) -> int:
         poller.stop()
         live.close()
     return 0
+
+
+def _forecaster(printer: _Printer, clock: Clock) -> Forecaster:
+    """History and the binding-wall forecast: the same listener the tray uses (JSON lines carry it)."""
+    from claude_tray.history import History
+    from claude_tray.history import default_path as history_path
+    from claude_tray.history_part import Forecaster
+
+    forecaster = Forecaster(printer.settings, clock.now, History(history_path()))
+    printer.walls = forecaster.walls
+    return forecaster
 
 
 def _live(settings: Settings, clock: Clock, poller: Poller, printer: _Printer, only: str | None) -> Live:
@@ -113,7 +122,7 @@ def _live(settings: Settings, clock: Clock, poller: Poller, printer: _Printer, o
         except LookupError as err:
             sys.stderr.write(f"claude-tray: settings: {err.args[0]}; keeping the old accounts\n")
             return
-        printer.set_thresholds(selected.thresholds)  # the waybar classes follow the reload
+        printer.use_settings(selected)  # the waybar classes and the session dirs follow the reload
         poller.apply_settings(selected, build_fetchers(selected, clock))
 
     path = settings_file()
@@ -186,7 +195,10 @@ class _Printer:
     ) -> None:
         self._format = fmt
         self._followed = followed
+        self._settings = settings
         self._thresholds: Thresholds = settings.thresholds
+        self.walls: Callable[[], Mapping[str, Forecast]] = dict  # account -> binding wall (JSON lines)
+        self._sessions: SessionWatch | None = None  # made on the first JSON line
         self._clock = clock
         self._out = out
         self._stop = stop
@@ -197,6 +209,17 @@ class _Printer:
     def set_thresholds(self, thresholds: Thresholds) -> None:
         with self._lock:
             self._thresholds = thresholds
+
+    def settings(self) -> Settings:
+        with self._lock:
+            return self._settings
+
+    def use_settings(self, settings: Settings) -> None:
+        with self._lock:
+            self._settings = settings
+            self._thresholds = settings.thresholds
+            if self._sessions is not None:
+                self._sessions.use(settings)
 
     def __call__(self, change: StatusChange) -> None:
         status = change.current
@@ -219,6 +242,21 @@ class _Printer:
             from claude_tray.report import waybar_json
 
             return json.dumps(waybar_json(status, self._thresholds, self._clock.now()), ensure_ascii=False)
-        from claude_tray.report import account_json
+        return json.dumps(self._account_line(status), ensure_ascii=False)
 
-        return json.dumps(account_json(status), ensure_ascii=False)
+    def _account_line(self, status: AccountStatus) -> dict[str, object]:
+        """The account object of ``status --json``: with its ``forecast`` and ``sessions``."""
+        from claude_tray.report import status_document
+        from claude_tray.sessions import SessionWatch
+        from claude_tray.transcripts import session_json
+
+        now = self._clock.now()
+        accounts = status_document([status], self.walls(), now)["accounts"]
+        assert isinstance(accounts, list)
+        document: dict[str, object] = accounts[0]
+        with self._lock:
+            if self._sessions is None:
+                self._sessions = SessionWatch(self._settings)
+            found = self._sessions.by_account(now).get(status.account, ())
+        document["sessions"] = [session_json(s) for s in found]
+        return document

@@ -59,7 +59,10 @@ class DBusNotifier:
             return unwrap_msg(self._connection.send_and_get_reply(message, timeout=self._timeout))
         except DBusErrorResponse as err:
             raise NotifyError(f"the notification server refused: {err.name}") from err
-        except (OSError, KeyError, TimeoutError, ValueError) as err:
+        except KeyError as err:  # jeepney's word for "$DBUS_SESSION_BUS_ADDRESS is unset"
+            self._drop()
+            raise NotifyError("no desktop session") from err
+        except (OSError, TimeoutError, ValueError) as err:
             self._drop()  # a dead bus connection is re-opened on the next notice
             raise NotifyError(f"no notification service on the session bus ({err!r})") from err
 

@@ -19,6 +19,7 @@ from claude_tray.errors import (
     BlockedError,
     ClaudeTrayError,
     CredentialAccessDenied,
+    CredentialFileUnreadable,
     CredentialFormatError,
     MissingScope,
     NoCredentialError,
@@ -89,18 +90,19 @@ _TABLE: tuple[tuple[type[ClaudeTrayError], OutcomeKind, str, str, bool], ...] = 
     ),
     (BlockedError, OutcomeKind.BLOCKED, "Blocked by Cloudflare", "use the CLI source", True),
     (TransientApiError, OutcomeKind.TRANSIENT, "Offline", "will retry when the network is back", True),
-    (
-        ResponseFormatError,
-        OutcomeKind.FORMAT_ERROR,
-        "Unexpected response",
-        "showing the last good data",
-        True,
-    ),
+    (ResponseFormatError, OutcomeKind.FORMAT_ERROR, "Unexpected response", "will try again", True),
     (
         CredentialFormatError,
         OutcomeKind.CREDENTIALS_UNREADABLE,
         "Login file unreadable",
         "will re-read it",
+        False,
+    ),
+    (
+        CredentialFileUnreadable,
+        OutcomeKind.NO_CREDENTIALS,
+        "Login file unreadable",
+        "check the file's permissions",
         False,
     ),
     (
@@ -128,7 +130,7 @@ def outcome_of(error: ClaudeTrayError) -> Outcome:
             return Outcome(
                 kind,
                 _message(error, message),
-                error.hint or default_hint or _fallback_hint(error),
+                error.hint or _default_hint(error, default_hint) or _fallback_hint(error),
                 retry_after=error.retry_after if isinstance(error, RateLimited) else None,
                 sent_request=sent,
             )
@@ -138,6 +140,13 @@ def outcome_of(error: ClaudeTrayError) -> Outcome:
 def _fallback_hint(error: ClaudeTrayError) -> str:
     """The error's own words as the hint, except for a 429: its hint is the next try time."""
     return "" if isinstance(error, RateLimited) else error.message
+
+
+def _default_hint(error: ClaudeTrayError, hint: str) -> str:
+    """A server that answered with 5xx is not "offline": the network is fine."""
+    if isinstance(error, TransientApiError) and error.status is not None:
+        return "the server had a problem; will retry"
+    return hint
 
 
 def _message(error: ClaudeTrayError, message: str) -> str:

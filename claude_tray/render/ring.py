@@ -51,6 +51,9 @@ _MARGIN = 0.03
 _OUTER_WIDTH = 0.12
 _GAP = 0.035
 _INNER_WIDTH = 0.10
+# The centre number stays inside the inner ring's outer edge, so both rings still read around it.
+_TEXT_WIDTH = 2 * (0.5 - _MARGIN - _OUTER_WIDTH - _GAP) - 0.02
+_TEXT_HEIGHT = 0.44
 _DASHES = 8  # an unknown ring: 8 dashes, each half of its 45-degree step
 _DOTS = 8  # a starting ring: 8 round dots
 
@@ -134,8 +137,8 @@ def _draw_centre(draw: ImageDraw.ImageDraw, canvas: int, spec: IconSpec, look: T
             spec.text,
             text_colour(look),
             TEXT_HALO,
-            height=round(canvas * 0.5),
-            max_width=round(canvas * 0.82),
+            height=round(canvas * _TEXT_HEIGHT),
+            max_width=round(canvas * _TEXT_WIDTH),
         )
 
 

@@ -66,7 +66,7 @@ SEVERITY_COLOURS: Mapping[Severity, Rgba] = MappingProxyType(
     }
 )
 
-_DIM_TOWARDS_BACKDROP = 0.55  # how far a stale icon fades: clearly dimmer, still readable
+_DIM_TOWARDS_BACKDROP = 0.45  # how far a stale icon fades: clearly dimmer, still readable at 22 px
 
 
 class TrackStyle(enum.Enum):
@@ -152,8 +152,9 @@ def fill_colour(level: Severity | None, look: Treatment) -> Rgba:
     return _faded(UNKNOWN_FILL if level is None else SEVERITY_COLOURS[level], look)
 
 
-def track_colour(look: Treatment) -> Rgba:
-    return _faded(TRACK, look)
+def track_colour(look: Treatment) -> Rgba:  # noqa: ARG001 - same for every health, on purpose
+    """Never faded: the track is the icon's outline, which a dark panel would otherwise swallow."""
+    return TRACK
 
 
 def text_colour(look: Treatment) -> Rgba:

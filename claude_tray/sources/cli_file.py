@@ -19,7 +19,7 @@ from typing import ClassVar
 
 from claude_tray.clock import Clock
 from claude_tray.errors import (
-    CredentialAccessDenied,
+    CredentialFileUnreadable,
     CredentialFormatError,
     MissingScope,
     NoCredentialError,
@@ -59,8 +59,13 @@ class CliFileSource(CredentialSource):
             raw = self._path.read_bytes()
         except FileNotFoundError as err:
             raise NoCredentialError(f"no Claude Code login at {self._path}", hint=_LOGIN_HINT) from err
+        except IsADirectoryError as err:
+            raise CredentialFileUnreadable(
+                f"{self._path} is a directory, not Claude Code's login file",
+                hint="remove that directory, then log in with `claude`",
+            ) from err
         except OSError as err:
-            raise CredentialAccessDenied(
+            raise CredentialFileUnreadable(
                 f"cannot read {self._path}: {err.strerror or type(err).__name__}",
                 hint="check the file's permissions",
             ) from err

@@ -25,7 +25,14 @@ from claude_tray.errors import CredentialAccessDenied, NoCredentialError, Source
 from claude_tray.model import SourceKind
 from claude_tray.sources.base import Credential, CredentialSource, digest
 
-__all__ = ["ENV_VAR", "SERVICE", "WebKeySource", "keyring_backend_name", "looks_like_session_key"]
+__all__ = [
+    "ENV_VAR",
+    "SERVICE",
+    "WebKeySource",
+    "keyring_backend_name",
+    "keyring_problem",
+    "looks_like_session_key",
+]
 
 SERVICE = "claude-tray"
 ENV_VAR = "CLAUDE_TRAY_SESSION_KEY"
@@ -43,6 +50,33 @@ def keyring_backend_name() -> str | None:
     """The keyring backend ``keyring`` selects here ("SecretService Keyring"); None when none works."""
     backend = keyring.get_keyring()
     return None if isinstance(backend, fail.Keyring) else str(backend.name)
+
+
+def keyring_problem() -> str:
+    """Why the Secret Service cannot store a key right now ("locked", no default collection), read
+    without unlocking or creating anything (no prompt); "" when fine or not a Secret Service."""
+    backend = keyring.get_keyring()
+    if type(backend).__module__ != "keyring.backends.SecretService":
+        return ""
+    try:
+        import secretstorage
+        from secretstorage.collection import get_collection_by_alias
+        from secretstorage.exceptions import ItemNotFoundException, SecretStorageException
+    except ImportError:
+        return ""
+    try:
+        connection = secretstorage.dbus_init()
+    except (SecretStorageException, OSError, KeyError, ValueError):
+        return ""
+    try:
+        collection = get_collection_by_alias(connection, "default")
+        return "locked" if collection.is_locked() else ""
+    except ItemNotFoundException:
+        return "no default collection"
+    except (SecretStorageException, OSError, TimeoutError):
+        return ""
+    finally:
+        connection.close()
 
 
 class WebKeySource(CredentialSource):
@@ -65,6 +99,13 @@ class WebKeySource(CredentialSource):
         backend = self._keyring()
         if isinstance(backend, fail.Keyring):
             raise _unavailable()
+
+    @property
+    def rejected_hint(self) -> str:
+        """The fix when the server rejects the key: ``login-web`` cannot replace one from the environment."""
+        if self._env.get(ENV_VAR, "").strip():
+            return f"the session key in {ENV_VAR} was rejected: set a fresh one there"
+        return ""
 
     def describe(self) -> str:
         if self._env.get(ENV_VAR):

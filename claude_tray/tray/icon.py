@@ -51,6 +51,7 @@ class Command:
 
     action: Action
     account: str | None = None
+    checked: bool | None = None  # a checkbox's state as shown when clicked (the click flips *that*)
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +301,7 @@ class TrayIcon:
     def _handler(self, entry: MenuEntry) -> Callable[[Any, Any], None]:
         if entry.action is None:
             return lambda _icon, _item: None
-        command = Command(entry.action, entry.account)
+        command = Command(entry.action, entry.account, entry.checked)
         return lambda _icon, _item: self._on_command(command)
 
     def menu_model(self) -> Any:

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from claude_tray import wording
 from claude_tray.forecast import Forecast, describe
+from claude_tray.history import EXTRA_WINDOW
 from claude_tray.model import (
     AccountStatus,
     ExtraState,
@@ -303,7 +304,7 @@ def account_rows(
     extra = _extra_row(raw) if raw is not None else None
     alert = raw is not None and wording.extra_alert(raw.extra) is not None
     rows: list[MenuEntry] = [extra] if extra is not None and alert else []  # ran out: read first
-    if raw is not None and wall is not None:
+    if raw is not None and wall is not None and _in_reading(wall, raw):
         rows.append(_info(f"{wall.label}: {describe(wall, now, tz)}"))
     if raw is not None:
         reset = {w.key for w in raw.windows if reset_since(w, now)}
@@ -329,6 +330,13 @@ def _extra_row(snapshot: UsageSnapshot) -> MenuEntry | None:
     if extra is None or extra.state is ExtraState.OFF:
         return None
     return _info(f"Extra usage: {wording.extra_text(extra)}")
+
+
+def _in_reading(wall: Forecast, snapshot: UsageSnapshot) -> bool:
+    """A headline names only a window the current reading shows (or its extra usage)."""
+    if snapshot.window(wall.window) is not None:
+        return True
+    return wall.window == EXTRA_WINDOW and snapshot.extra is not None and snapshot.extra.enabled
 
 
 def _window_label(window: UsageWindow, now: datetime, tz: tzinfo | None, *, was_reset: bool) -> str:

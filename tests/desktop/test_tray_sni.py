@@ -193,6 +193,27 @@ def test_refresh_now_sends_a_request(
 
 
 @needs_appindicator
+def test_the_first_run_writes_the_commented_default_settings(
+    xvfb: str,
+    sni_watcher: subprocess.Popen[str],
+    server: LoopbackServer,
+    isolated_home: Path,
+    start_tray: Callable[..., TrayProcess],
+) -> None:
+    write_login(isolated_home)
+    config = write_settings(isolated_home, "")
+    config.unlink()  # where the tray looks, and nothing there yet
+    server.script(USAGE, Reply(200, body=usage_body(42.0, 75.0)))
+    app = start_tray(PYSTRAY_BACKEND="appindicator", CLAUDE_TRAY_API_BASE=server.url)
+    item = Item()
+    item.wait_label(lambda x: x.startswith("5-hour: 42%"), "the first reading")
+    text = config.read_text()
+    assert "poll_interval" in text and text.lstrip().startswith("#"), "every key with its comment"
+    item.click("Quit")
+    assert app.wait_exit() == 0
+
+
+@needs_appindicator
 def test_demo_plays_the_scripted_day_without_touching_home(
     xvfb: str, sni_watcher: subprocess.Popen[str], isolated_home: Path, start_tray: Callable[..., TrayProcess]
 ) -> None:
@@ -202,6 +223,8 @@ def test_demo_plays_the_scripted_day_without_touching_home(
         lambda x: x.startswith("5-hour: 4% · resets in 4h 59m"), "the demo's first reading"
     )
     assert "Extra usage: $0.00 of $50.00 (0%)" in labels
+    assert any(x.endswith("· demo data from a built-in fake server") for x in labels)
+    assert not any("Claude Code login" in x for x in labels), "the demo's login is fake: never 'via' it"
     item.click("Refresh now")  # jumps to the next step of the day
     item.wait_label(lambda x: x.startswith("5-hour: 18%"), "the demo's next step")
     item.click("Quit")

@@ -150,3 +150,72 @@ def test_no_secret_service_at_all(bare_bus: str, server: LoopbackServer, isolate
     assert login.returncode == 1
     assert login.stderr.startswith("claude-tray: cannot store a session key: no OS keyring is available")
     assert server.count() == 0  # neither command sent anything
+
+
+def test_doctor_sees_a_locked_keyring_without_unlocking_it(
+    secret_service: subprocess.Popen[bytes], isolated_home: Path
+) -> None:
+    env = {**os.environ, **ks.PIN_SECRET_SERVICE, "DISPLAY": "", "WAYLAND_DISPLAY": ""}
+
+    def keyring_line() -> dict[str, object]:
+        done = subprocess.run(
+            [sys.executable, "-m", "claude_tray", "doctor", "--json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        [line] = [f for f in json.loads(done.stdout)["findings"] if f["topic"] == "Keyring"]
+        return line
+
+    assert keyring_line()["level"] == "ok"
+    with ks.prompts_fail_at_once():
+        ks.lock_default_collection()
+        locked = keyring_line()
+    assert locked["level"] == "warn" and str(locked["text"]).endswith(": locked")
+    assert "unlock it" in str(locked["hint"])
+
+
+def test_accounts_add_web_asks_checks_stores_and_appends_the_table(
+    secret_service: subprocess.Popen[bytes], server: LoopbackServer, isolated_home: Path
+) -> None:
+    server.script("/api/organizations", Reply(200, body=ORGS))
+    server.script("/api/organizations/org-chat/usage", Reply(200, body=USAGE))
+    server.script("/api/organizations/org-chat/overage_spend_limit", Reply(404))
+    config = isolated_home / "fresh.toml"
+    env = {
+        **os.environ,
+        **ks.PIN_SECRET_SERVICE,
+        "CLAUDE_TRAY_WEB_BASE": server.url,
+        "CLAUDE_TRAY_CONFIG": str(config),
+    }
+
+    def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "claude_tray", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        assert KEY not in done.stdout + done.stderr
+        return done
+
+    added = cli("accounts", "add", "--source", "web", "--name", "team", stdin=KEY + "\n")
+    assert added.returncode == 0, added.stderr
+    assert (
+        added.stdout
+        == "added account 'team': claude.ai session key (organization 'Chat Org') in the OS keyring\n"
+    )
+    assert [secret for _, secret in ks.stored_items(SERVICE)] == [KEY.encode()]
+    assert KEY not in config.read_text()
+    listed = json.loads(cli("accounts", "list", "--json").stdout)["accounts"]
+    assert [(a["name"], a["source"]) for a in listed] == [("default", "auto"), ("team", "web")]
+    status = cli("status", "--json", "--account", "team")
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["accounts"][0]["health"] == "fresh"
+    again = cli("accounts", "add", "--source", "web", "--name", "team", stdin=KEY + "\n")
+    assert again.returncode == 1 and "an account named 'team' exists" in again.stderr
