@@ -26,7 +26,7 @@ from claude_tray.sources.cli_file import ensure_usable
 if TYPE_CHECKING:  # requests is imported only when fetchers are built
     from claude_tray.api.client import UsageClient
 
-__all__ = ["AccountFetcher", "OAuthFetcher", "WebFetcher", "build_fetchers"]
+__all__ = ["AccountFetcher", "OAuthFetcher", "WebFetcher", "abort_fetches", "build_fetchers"]
 
 
 class AccountFetcher(Protocol):
@@ -160,6 +160,15 @@ class WebFetcher:
             )
         self._org = chosen.uuid
         return chosen.uuid
+
+
+def abort_fetches() -> None:
+    """Cut every HTTP read in flight short (quit): free when no request was ever made."""
+    import sys
+
+    transport = sys.modules.get("claude_tray.api.transport")
+    if transport is not None:
+        transport.abort_all()
 
 
 class _LazyClient:

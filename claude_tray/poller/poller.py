@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from claude_tray.clock import Clock
-from claude_tray.fetch import AccountFetcher
+from claude_tray.fetch import AccountFetcher, abort_fetches
 from claude_tray.model import AccountStatus, Health, SourceKind, StatusChange
 from claude_tray.poller import account as acc
 from claude_tray.poller.account import AccountState
@@ -95,12 +95,14 @@ class Poller:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop at once and join every thread (a fetch in progress finishes within its timeout)."""
+        """Stop at once and join every thread (a fetch in progress is cut short)."""
         self._stop_event.set()
         self._wake.set()
+        abort_fetches()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+        abort_fetches()  # again: a job the scheduler submitted just before it stopped
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
