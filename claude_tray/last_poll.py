@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claude_tray import localfile
 from claude_tray.model import AccountStatus, Health, StatusChange
 from claude_tray.paths import state_dir
 
@@ -131,7 +132,7 @@ def _no_time() -> datetime:
 def read_records(path: Path) -> dict[str, PollRecord]:
     """What the last daemon recorded; empty when nothing was recorded (or the file is unreadable)."""
     try:
-        return parse_records(path.read_text(encoding="utf-8"))
+        return parse_records(localfile.read_text(path))
     except (OSError, UnicodeDecodeError):
         return {}
 

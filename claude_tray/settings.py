@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from claude_tray import localfile
 from claude_tray.errors import ConfigError, ConfigProblem
 from claude_tray.model import Thresholds
 
@@ -140,11 +141,12 @@ def select_accounts(settings: Settings, only: str | None) -> Settings:
 def load_settings(path: Path) -> Settings:
     """Read and validate the file; defaults when it does not exist."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = localfile.read_text(path)
     except FileNotFoundError:
         return parse_settings("", str(path))  # defaults, plus the env overrides
     except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError((ConfigProblem(str(path), None, "", f"cannot read: {err}"),)) from err
+        why = err.strerror if isinstance(err, OSError) and err.strerror else err
+        raise ConfigError((ConfigProblem(str(path), None, "", f"cannot read: {why}"),)) from err
     return parse_settings(text, str(path))
 
 
