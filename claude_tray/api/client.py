@@ -39,7 +39,7 @@ from claude_tray.errors import (
     ResponseFormatError,
     TransientApiError,
 )
-from claude_tray.log import redact
+from claude_tray.log import printable, redact, remember_secret
 
 __all__ = ["PROJECT_URL", "UsageClient", "default_user_agent", "parse_retry_after"]
 
@@ -290,14 +290,16 @@ def _server_message(response: requests.Response) -> str:
         return ""
     error = body.get("error")
     message = error.get("message") if isinstance(error, dict) else body.get("message")
-    return redact(message.strip())[:300] if isinstance(message, str) else ""
+    return printable(redact(message.strip()))[:300] if isinstance(message, str) else ""
 
 
 def _oauth_headers(token: str) -> dict[str, str]:
+    remember_secret(token)  # an error body echoing it (even without its prefix) is masked
     return {"Authorization": f"Bearer {token}", "anthropic-beta": OAUTH_BETA}
 
 
 def _web_headers(session_key: str) -> dict[str, str]:
+    remember_secret(session_key)
     return {"Cookie": f"sessionKey={session_key}"}
 
 

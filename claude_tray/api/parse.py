@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from claude_tray.errors import ResponseFormatError
+from claude_tray.log import printable
 from claude_tray.model import ExtraUsage, SourceKind, UsageSnapshot, UsageWindow, WindowGroup
 
 __all__ = [
@@ -56,6 +57,8 @@ _LEGACY_KIND = {"session": "five_hour", "weekly_all": "seven_day"}
 
 _GROUP_ORDER = {WindowGroup.SESSION: 0, WindowGroup.WEEKLY: 1, WindowGroup.MODEL: 2, WindowGroup.OTHER: 3}
 
+_MAX_PERCENT = 1000.0  # over the limit happens (extra usage); 1e308 % does not
+
 # Epoch numbers above this are milliseconds (year 5138 in seconds; 1973 in milliseconds).
 _EPOCH_MS_THRESHOLD = 100_000_000_000
 
@@ -87,7 +90,26 @@ def parse_usage(data: object, *, account: str, source: SourceKind, fetched_at: d
     extra = _extra_usage(body.get("extra_usage"))
     if extra is None:
         extra = _spend(body.get("spend"))
+    if not ordered and extra is None and _dropped(body):
+        # a 200 whose windows are all the wrong shape is an error (keeping the last good
+        # reading), never a fresh "no data"
+        raise ResponseFormatError("usage response has no usable window (wrong types or impossible values)")
     return UsageSnapshot(account, source, fetched_at, tuple(ordered), extra)
+
+
+def _dropped(body: Mapping[str, object]) -> bool:
+    """Whether a window was present but unusable: a known key that is not an object, or a
+    utilization that is not a number in the plausible range (a null one is just unknown)."""
+    for key, value in body.items():
+        if key in _NOT_WINDOWS or value is None:
+            continue
+        item = _object(value)
+        if item is None:
+            if key in _LABELS:
+                return True
+        elif item.get("utilization") is not None and _percent(item.get("utilization")) is None:
+            return True
+    return False
 
 
 def parse_overage_spend_limit(data: object) -> ExtraUsage | None:
@@ -181,11 +203,12 @@ def _legacy_windows(body: Mapping[str, object]) -> list[UsageWindow]:
         item = _object(value)
         if key in _NOT_WINDOWS or item is None or "utilization" not in item:
             continue
-        utilization = _number(item.get("utilization"))
+        utilization = _percent(item.get("utilization"))
         if utilization is None:
-            continue  # unknown is omitted, never shown as 0 %
-        label, group = _LABELS.get(key) or (_generic_label(key), WindowGroup.OTHER)
-        windows.append(UsageWindow(key, label, utilization, parse_resets_at(item.get("resets_at")), group))
+            continue  # unknown (or impossible) is omitted, never shown as 0 %
+        name = printable(key)  # a code name the server made up reaches the terminal as a label
+        label, group = _LABELS.get(name) or (_generic_label(name), WindowGroup.OTHER)
+        windows.append(UsageWindow(name, label, utilization, parse_resets_at(item.get("resets_at")), group))
     return windows
 
 
@@ -220,7 +243,7 @@ def _limit_window(entry: object) -> UsageWindow | None:
     if item is None:
         return None
     kind = _text(item.get("kind"))
-    percent = _number(item.get("percent"))
+    percent = _percent(item.get("percent"))
     if kind is None or percent is None:
         return None
     scoped = _scope(item.get("scope"))
@@ -326,13 +349,21 @@ def _number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _percent(value: object) -> float | None:
+    """A utilization in the plausible range 0-1000 %; anything else is not a reading."""
+    number = _number(value)
+    return number if number is not None and 0.0 <= number <= _MAX_PERCENT else None
+
+
 def _first_number(value: object, fallback: float | None) -> float | None:
     number = _number(value)
     return fallback if number is None else number
 
 
 def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
+    """A non-blank server string, without control characters (it may reach a terminal)."""
+    text = printable(value).strip() if isinstance(value, str) else ""
+    return text or None
 
 
 def _first_text(item: Mapping[str, object], *keys: str) -> str | None:
