@@ -204,6 +204,9 @@ def build_fetchers(settings: Settings, clock: Clock) -> tuple[AccountFetcher, ..
             network.api_base, network.web_base, network.user_agent, network.timeout, clock=clock
         )
 
+    from claude_tray.last_poll import RateLimitMemory
+    from claude_tray.last_poll import default_path as last_poll_path
+
     client = cast("UsageClient", _LazyClient(make_client))
     fetchers: list[AccountFetcher] = []
     for account in settings.accounts:
@@ -214,4 +217,5 @@ def build_fetchers(settings: Settings, clock: Clock) -> tuple[AccountFetcher, ..
             fetchers.append(
                 statusline_aware(account, OAuthFetcher(account.name, source, client, clock), clock)
             )
-    return tuple(fetchers)
+    # a 429 and its next allowed time are shared with every other claude-tray process
+    return tuple(RateLimitMemory(f, last_poll_path(), clock.now) for f in fetchers)
