@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Hashable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +27,7 @@ from claude_tray.model import UsageSnapshot
 from claude_tray.poller.poller import Poller
 from claude_tray.settings import Settings
 from tests.support.hostile import HostileServer, body, drip_body, drip_headers, gzip_bomb
+from tests.support.watch import WatchProcess, write_credentials
 
 TOKEN = "sk-ant-oat01-HOSTILE-TEST-TOKEN-abc123"
 HANG_GUARD = 10.0  # seconds: far above every deadline used here, far below "forever"
@@ -200,4 +202,24 @@ def test_stopping_the_poller_never_waits_for_a_slow_fetch(make_client) -> None: 
         poller.stop()
         took = time.monotonic() - start
     assert server.connections == 1
+    assert took < 2.0
+
+
+def test_sigterm_stops_watch_during_a_dripping_fetch(isolated_home: Path) -> None:
+    """The real ``watch`` with network.timeout = 300: SIGTERM must not wait for the drip."""
+    write_credentials(isolated_home, "sk-ant-oat01-hostile-watch-token")
+    config = isolated_home / "config.toml"
+    config.write_text("[network]\ntimeout = 300\n", encoding="utf-8")
+    with HostileServer(drip_body(0.1)) as server:
+        env = {"CLAUDE_TRAY_API_BASE": server.url, "CLAUDE_TRAY_CONFIG": str(config)}
+        with WatchProcess("--format", "json", env=env) as watch:
+            deadline = time.monotonic() + HANG_GUARD
+            while server.connections == 0 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert server.connections == 1, watch.stderr
+            time.sleep(0.3)  # now inside the body
+            start = time.monotonic()
+            code = watch.stop(timeout=HANG_GUARD)
+            took = time.monotonic() - start
+    assert code == 0, watch.stderr
     assert took < 2.0
