@@ -134,3 +134,15 @@ def test_a_401_echoing_the_token_without_its_prefix_is_masked(
     shown = f"{info.value} {info.value.server_message}"
     assert tail not in shown and "[redacted]" in shown
     assert tail not in redact(f"logged later: {tail}")
+
+
+def test_status_with_a_token_that_cannot_travel_is_one_clear_line(
+    server: LoopbackServer, login: Path
+) -> None:  # noqa: F811
+    data = json.loads(login.read_text())
+    data["claudeAiOauth"]["accessToken"] = "sk-ant-oat01-STATUS-E2E-\u2603-snowman"
+    login.write_text(json.dumps(data))
+    run = status(server)
+    assert run.code == 1 and "Traceback" not in run.stderr
+    assert "cannot be sent in an HTTP header" in run.stderr
+    assert server.count(USAGE) == 0
