@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from claude_tray import localfile
 from claude_tray.model import Health, StatusChange, Thresholds, UsageSnapshot
 
 if TYPE_CHECKING:
@@ -176,10 +177,13 @@ class History:
         :class:`HistoryError` that says what is wrong with the file."""
         import sqlite3
 
-        self._check_file()
-        if write and not self._ready:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            _private(self.path)  # it holds account names and emails: 0600, like the settings
+        try:  # a FIFO or device where the database should be would block SQLite forever
+            localfile.check_regular(self.path)
+            if write and not self._ready:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                localfile.make_private(self.path)  # it names accounts: 0600, like the settings
+        except OSError as err:
+            raise HistoryError(f"cannot open {self.path}: {err.strerror or err}") from err
         try:
             if write:
                 conn = sqlite3.connect(self.path, timeout=5.0)
@@ -198,19 +202,6 @@ class History:
             raise HistoryError(f"cannot use {self.path}: {err}") from err
         finally:
             conn.close()
-
-    def _check_file(self) -> None:
-        """A FIFO or device where the database should be would block SQLite forever."""
-        import stat
-
-        try:
-            mode = self.path.stat().st_mode
-        except FileNotFoundError:
-            return
-        except OSError as err:
-            raise HistoryError(f"cannot open {self.path}: {err.strerror or err}") from err
-        if not stat.S_ISREG(mode):
-            raise HistoryError(f"cannot open {self.path}: not a regular file")
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -267,15 +258,6 @@ class History:
 
 class HistoryError(Exception):
     """The history database cannot be used (garbage, truncated, not a file, unreadable)."""
-
-
-def _private(path: Path) -> None:
-    """Create the file 0600 (or make an existing one so) before SQLite opens it."""
-    import os
-
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0), 0o600)
-    os.close(fd)
-    path.chmod(0o600)
 
 
 _READING_SQL = "SELECT account, window, label, utilization, resets_at, fetched_at, source FROM readings"

@@ -15,7 +15,15 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["MAX_LOCAL_FILE", "FileTooLarge", "NotRegularFile", "read_bytes", "read_text"]
+__all__ = [
+    "MAX_LOCAL_FILE",
+    "FileTooLarge",
+    "NotRegularFile",
+    "check_regular",
+    "make_private",
+    "read_bytes",
+    "read_text",
+]
 
 MAX_LOCAL_FILE = 1 << 20  # 1 MiB: every file claude-tray reads this way is a few KB
 
@@ -36,6 +44,27 @@ class FileTooLarge(OSError):
     """The file is larger than the cap."""
 
 
+def check_regular(path: Path) -> None:
+    """NotRegularFile when something other than a regular file is at ``path`` (absent is fine)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        raise NotRegularFile(errno.EINVAL, f"not a regular file ({_kind(mode)})", str(path))
+
+
+def make_private(path: Path) -> None:
+    """Create ``path`` 0600 (or make an existing file so) before another library opens it."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0), 0o600)
+    os.close(fd)
+    path.chmod(0o600)
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
 def read_bytes(path: Path, cap: int = MAX_LOCAL_FILE) -> bytes:
     """The whole file; FileNotFoundError, NotRegularFile, FileTooLarge or another OSError."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -44,8 +73,7 @@ def read_bytes(path: Path, cap: int = MAX_LOCAL_FILE) -> bytes:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
-            raise NotRegularFile(errno.EINVAL, f"not a regular file ({kind})", str(path))
+            raise NotRegularFile(errno.EINVAL, f"not a regular file ({_kind(mode)})", str(path))
         chunks: list[bytes] = []
         size = 0
         while size <= cap:

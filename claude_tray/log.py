@@ -54,7 +54,7 @@ def redact(text: str) -> str:
 
 
 def printable(text: str) -> str:
-    """``text`` without control and format characters (escape sequences, bidi overrides, NUL):
+    r"""``text`` without control and format characters (escape sequences, bidi overrides, NUL):
     server-provided words reach a terminal, a menu or a notification only through this.
 
     >>> printable("Opus\x1b[2J weekly\u202e\n!")

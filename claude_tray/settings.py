@@ -20,6 +20,7 @@ from typing import Any
 from claude_tray import localfile
 from claude_tray.errors import ConfigError, ConfigProblem
 from claude_tray.model import Thresholds
+from claude_tray.netrules import header_problem, url_problem
 
 __all__ = [
     "MAX_POLL_INTERVAL",
@@ -44,7 +45,6 @@ SCHEMA_VERSION = 1
 MIN_POLL_INTERVAL = 60.0
 MAX_POLL_INTERVAL = 86400.0  # a day: anything longer is a typo, and timers overflow long before 1e18
 MAX_RETENTION_DAYS = 3650  # ten years of history
-_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 SOURCES = ("auto", "cli", "keychain", "web", "statusline")
 ICON_ACCOUNT_MODES = ("worst", "active")
 DEFAULT_API_BASE = "https://api.anthropic.com"
@@ -391,13 +391,7 @@ def _interval_check(value: Any) -> str | None:
 def _user_agent_check(value: Any) -> str | None:
     if "claude-code" in value.lower() or "claude-cli" in value.lower():
         return "claude-tray does not impersonate Claude Code; name your own client instead"
-    try:
-        value.encode("latin-1")
-    except UnicodeEncodeError:
-        return "must use only Latin-1 characters (HTTP headers cannot carry others)"
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        return "must not contain control characters or line breaks"
-    return None
+    return header_problem(value)
 
 
 def _percent_check(value: Any) -> str | None:
@@ -410,20 +404,7 @@ def _percent_list_check(value: Any) -> str | None:
 
 
 def _url_check(value: Any) -> str | None:
-    match = re.match(r"^(https?)://([^\s/?#]+)", value)
-    if not match:
-        return f"must be an https:// URL; got {value!r}"
-    host = match.group(2).rsplit("@", 1)[-1]
-    host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    if match.group(1) == "http" and not _is_loopback(host):
-        return f"must use https:// (plain http:// is only allowed for this machine); got {value!r}"
-    return None
-
-
-def _is_loopback(host: str) -> bool:
-    """localhost, 127.0.0.0/8 and [::1]: the only places a token may travel unencrypted."""
-    host = host.lower()
-    return host in _LOOPBACK_HOSTS or bool(re.fullmatch(r"127(\.\d{1,3}){3}", host))
+    return url_problem(value)
 
 
 def _timeout_check(value: Any) -> str | None:

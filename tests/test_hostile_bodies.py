@@ -137,8 +137,9 @@ def test_a_401_echoing_the_token_without_its_prefix_is_masked(
 
 
 def test_status_with_a_token_that_cannot_travel_is_one_clear_line(
-    server: LoopbackServer, login: Path
-) -> None:  # noqa: F811
+    server: LoopbackServer,
+    login: Path,  # noqa: F811
+) -> None:
     data = json.loads(login.read_text())
     data["claudeAiOauth"]["accessToken"] = "sk-ant-oat01-STATUS-E2E-\u2603-snowman"
     login.write_text(json.dumps(data))

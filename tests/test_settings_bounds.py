@@ -98,3 +98,12 @@ def test_config_check_says_so_for_a_deep_file(tmp_path, monkeypatch) -> None:  #
     assert done.returncode != 0
     assert "nested too deeply" in done.stdout + done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("module", ["claude_tray.netrules", "claude_tray.log"])
+def test_doctests(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0

@@ -40,6 +40,7 @@ from claude_tray.errors import (
     TransientApiError,
 )
 from claude_tray.log import printable, redact, remember_secret
+from claude_tray.netrules import header_problem
 
 __all__ = ["PROJECT_URL", "UsageClient", "default_user_agent", "parse_retry_after"]
 
@@ -232,11 +233,7 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
 
 def _sendable(value: str) -> bool:
     """Whether ``value`` can travel in an HTTP header (Latin-1, no line breaks)."""
-    try:
-        value.encode("latin-1")
-    except UnicodeEncodeError:
-        return False
-    return bool(value) and "\r" not in value and "\n" not in value
+    return bool(value) and header_problem(value) is None
 
 
 def _check_headers(headers: Mapping[str, str]) -> None:
