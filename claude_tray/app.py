@@ -255,6 +255,9 @@ class App:
         self._apply_view()
 
     def _shutdown(self) -> None:
+        from claude_tray.fetch import abort_fetches
+
+        abort_fetches()  # Quit never waits for a slow server (the app thread may be in a request)
         self._queue.put(_STOP)
         self._thread.join()  # first: a start-up still in progress finishes before anything stops
         self.poller.stop()

@@ -31,6 +31,7 @@ Rules: raise ``X(...) from err``; data goes in attributes; messages are safe to 
 from __future__ import annotations
 
 __all__ = [
+    "RETRY_AFTER_CAP",
     "ApiError",
     "AuthError",
     "AutostartError",
@@ -146,12 +147,16 @@ class AuthError(ApiError):
         self.server_message = server_message
 
 
+RETRY_AFTER_CAP = 6 * 3600.0  # an absurd Retry-After (10**12 s, year 9999) is clamped to this
+
+
 class RateLimited(ApiError):
-    """429. ``retry_after`` is the server's wait in seconds, or None when it gave no usable one."""
+    """429. ``retry_after`` is the server's wait in seconds (clamped to ``RETRY_AFTER_CAP``), or
+    None when it gave no usable one."""
 
     def __init__(self, message: str, *, retry_after: float | None) -> None:
         super().__init__(message)
-        self.retry_after = retry_after
+        self.retry_after = None if retry_after is None else min(retry_after, RETRY_AFTER_CAP)
 
 
 class RefusedClient(RateLimited):

@@ -26,7 +26,7 @@ from claude_tray.sources.cli_file import ensure_usable
 if TYPE_CHECKING:  # requests is imported only when fetchers are built
     from claude_tray.api.client import UsageClient
 
-__all__ = ["AccountFetcher", "OAuthFetcher", "WebFetcher", "build_fetchers"]
+__all__ = ["AccountFetcher", "OAuthFetcher", "WebFetcher", "abort_fetches", "build_fetchers"]
 
 
 class AccountFetcher(Protocol):
@@ -171,6 +171,15 @@ class WebFetcher:
         return chosen.uuid
 
 
+def abort_fetches() -> None:
+    """Cut every HTTP read in flight short (quit): free when no request was ever made."""
+    import sys
+
+    transport = sys.modules.get("claude_tray.api.transport")
+    if transport is not None:
+        transport.abort_all()
+
+
 class _LazyClient:
     """The shared HTTP client, built on its first request (so on the poller's thread).
 
@@ -204,6 +213,9 @@ def build_fetchers(settings: Settings, clock: Clock) -> tuple[AccountFetcher, ..
             network.api_base, network.web_base, network.user_agent, network.timeout, clock=clock
         )
 
+    from claude_tray.last_poll import RateLimitMemory
+    from claude_tray.last_poll import default_path as last_poll_path
+
     client = cast("UsageClient", _LazyClient(make_client))
     fetchers: list[AccountFetcher] = []
     for account in settings.accounts:
@@ -214,4 +226,5 @@ def build_fetchers(settings: Settings, clock: Clock) -> tuple[AccountFetcher, ..
             fetchers.append(
                 statusline_aware(account, OAuthFetcher(account.name, source, client, clock), clock)
             )
-    return tuple(fetchers)
+    # a 429 and its next allowed time are shared with every other claude-tray process
+    return tuple(RateLimitMemory(f, last_poll_path(), clock.now) for f in fetchers)

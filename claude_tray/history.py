@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from claude_tray import localfile
 from claude_tray.model import Health, StatusChange, Thresholds, UsageSnapshot
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ __all__ = [
     "EXTRA_WINDOW",
     "ExtraReading",
     "History",
+    "HistoryError",
     "HistoryListener",
     "Reading",
     "default_path",
@@ -170,19 +172,35 @@ class History:
         self._lock = threading.Lock()  # one writer at a time inside this process
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
+    def _connect(self, *, write: bool = True) -> Iterator[sqlite3.Connection]:
+        """A connection; a reader opens the file read-only and changes nothing (not even the
+        journal mode), so a read-only or foreign database can still be read. Every failure is a
+        :class:`HistoryError` that says what is wrong with the file."""
         import sqlite3
 
-        if not self._ready:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=5.0)
+        try:  # a FIFO or device where the database should be would block SQLite forever
+            localfile.check_regular(self.path)
+            if write and not self._ready:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                localfile.make_private(self.path)  # it names accounts: 0600, like the settings
+        except OSError as err:
+            raise HistoryError(f"cannot open {self.path}: {err.strerror or err}") from err
         try:
-            if not self._ready:
+            if write:
+                conn = sqlite3.connect(self.path, timeout=5.0)
+            else:
+                conn = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", timeout=5.0, uri=True)
+        except sqlite3.Error as err:
+            raise HistoryError(f"cannot open {self.path}: {err}") from err
+        try:
+            if write and not self._ready:
                 conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for the recorder
                 conn.executescript(_SCHEMA)
                 self._ready = True
             with conn:  # one transaction: committed on success, rolled back on error
                 yield conn
+        except sqlite3.Error as err:
+            raise HistoryError(f"cannot use {self.path}: {err}") from err
         finally:
             conn.close()
 
@@ -219,24 +237,28 @@ class History:
     ) -> list[Reading]:
         """Stored window readings, oldest first, filtered by account, window key and time."""
         where, params = _filters(account, since, window)
-        with self._connect() as conn:
+        with self._connect(write=False) as conn:
             rows = conn.execute(f"{_READING_SQL}{where} ORDER BY fetched_at, id", params).fetchall()
         return [_reading(row) for row in rows]
 
     def extras(self, account: str | None = None, since: datetime | None = None) -> list[ExtraReading]:
         """Stored extra-usage readings, oldest first."""
         where, params = _filters(account, since, None)
-        with self._connect() as conn:
+        with self._connect(write=False) as conn:
             rows = conn.execute(f"{_EXTRA_SQL}{where} ORDER BY fetched_at, id", params).fetchall()
         return [_extra(row) for row in rows]
 
     def latest(self) -> tuple[list[Reading], list[ExtraReading]]:
         """The newest stored row of every (account, window) and of every account's extra usage."""
         newest = " WHERE id IN (SELECT MAX(id) FROM {} GROUP BY {})"
-        with self._connect() as conn:
+        with self._connect(write=False) as conn:
             rows = conn.execute(_READING_SQL + newest.format("readings", "account, window")).fetchall()
             extras = conn.execute(_EXTRA_SQL + newest.format("extra_usage", "account")).fetchall()
         return [_reading(row) for row in rows], [_extra(row) for row in extras]
+
+
+class HistoryError(Exception):
+    """The history database cannot be used (garbage, truncated, not a file, unreadable)."""
 
 
 _READING_SQL = "SELECT account, window, label, utilization, resets_at, fetched_at, source FROM readings"
@@ -369,7 +391,7 @@ class HistoryListener:
 
         try:
             action()
-        except (sqlite3.Error, OSError) as err:
+        except (sqlite3.Error, OSError, HistoryError) as err:
             if not self._failing:
                 log.warning("history %s failed (%s); usage history is kept in memory only", what, err)
             self._failing = True

@@ -9,24 +9,28 @@ recorded", never as an error.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from claude_tray.model import AccountStatus, Health, StatusChange
+from claude_tray import localfile
+from claude_tray.model import AccountStatus, Health, StatusChange, UsageSnapshot
 from claude_tray.paths import state_dir
 
 if TYPE_CHECKING:
     from claude_tray.app import App, Part
+    from claude_tray.fetch import AccountFetcher
 
 __all__ = [
     "FILE_NAME",
     "LastPollRecorder",
     "PollRecord",
+    "RateLimitMemory",
     "app_part",
     "default_path",
     "parse_records",
@@ -35,6 +39,8 @@ __all__ = [
 
 FILE_NAME = "last_poll.json"
 _FORMAT = 1
+_UNKNOWN_WAIT = 120.0  # a 429 without a usable Retry-After: the poll policy's first penalty
+_WRITE_LOCK = threading.Lock()  # the recorder and RateLimitMemory read-modify-write one file
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +137,7 @@ def _no_time() -> datetime:
 def read_records(path: Path) -> dict[str, PollRecord]:
     """What the last daemon recorded; empty when nothing was recorded (or the file is unreadable)."""
     try:
-        return parse_records(path.read_text(encoding="utf-8"))
+        return parse_records(localfile.read_text(path))
     except (OSError, UnicodeDecodeError):
         return {}
 
@@ -142,12 +148,11 @@ class LastPollRecorder:
     def __init__(self, path: Path, now: Callable[[], datetime]) -> None:
         self._path = path
         self._now = now
-        self._lock = threading.Lock()
 
     def __call__(self, change: StatusChange) -> None:
         from claude_tray.settings_file import write_atomic
 
-        with self._lock:
+        with _WRITE_LOCK:
             records = read_records(self._path)  # another daemon (watch + tray) may own other accounts
             records[change.current.account] = record_of(change.current, self._now())
             write_atomic(self._path, to_json(records))
@@ -158,3 +163,64 @@ def app_part(app: App) -> Part:
     from claude_tray.app import Part
 
     return Part("last-poll", listener=LastPollRecorder(default_path(), app.clock.now))
+
+
+class RateLimitMemory:
+    """A fetcher wrapper: a rate limit outlives the process that met it.
+
+    The endpoint is reported to restart its penalty when asked inside it, so a 429 and its
+    next allowed time are kept in this file (one record per account, shared by the tray,
+    ``watch`` and ``status``). While a recorded limit runs, ``fetch()`` raises
+    :class:`~claude_tray.errors.RateLimited` for the time left (clamped) without a request;
+    a real 429 is recorded before it is raised.
+    """
+
+    def __init__(self, inner: AccountFetcher, path: Path, now: Callable[[], datetime]) -> None:
+        self._inner = inner
+        self._path = path
+        self._now = now
+
+    @property
+    def name(self) -> str:
+        return self._inner.name
+
+    @property
+    def inner(self) -> AccountFetcher:
+        return self._inner
+
+    def fingerprint(self) -> Hashable:
+        return self._inner.fingerprint()
+
+    def __getattr__(self, attribute: str) -> Any:  # source_kind and friends of the wrapped fetcher
+        return getattr(self._inner, attribute)
+
+    def fetch(self) -> UsageSnapshot:
+        from claude_tray.errors import RETRY_AFTER_CAP, RateLimited
+
+        now = self._now()
+        record = read_records(self._path).get(self.name)
+        until = record.next_attempt_at if record and record.health is Health.RATE_LIMITED else None
+        if until is not None and until > now:
+            left = min((until - now).total_seconds(), RETRY_AFTER_CAP)
+            raise RateLimited(
+                f"rate limited until {until.astimezone():%H:%M} (recorded earlier)", retry_after=left
+            )
+        try:
+            return self._inner.fetch()
+        except RateLimited as err:
+            wait = err.retry_after or _UNKNOWN_WAIT
+            self._remember(now, now + timedelta(seconds=wait), err.message)
+            raise
+
+    def _remember(self, now: datetime, until: datetime, message: str) -> None:
+        from claude_tray.settings_file import write_atomic
+
+        with _WRITE_LOCK:
+            records = read_records(self._path)
+            old = records.get(self.name)
+            fetched = old.fetched_at if old is not None else None
+            records[self.name] = PollRecord(
+                self.name, Health.RATE_LIMITED, "Rate limited", message, now, fetched, until
+            )
+            with contextlib.suppress(OSError):  # an unwritable state dir costs the memory only
+                write_atomic(self._path, to_json(records))

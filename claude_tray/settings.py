@@ -8,6 +8,7 @@ means defaults. Secrets never live here: web session keys are in the OS keyring.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -16,10 +17,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from claude_tray import localfile
 from claude_tray.errors import ConfigError, ConfigProblem
 from claude_tray.model import Thresholds
+from claude_tray.netrules import header_problem, url_problem
 
 __all__ = [
+    "MAX_POLL_INTERVAL",
+    "MAX_RETENTION_DAYS",
     "MIN_POLL_INTERVAL",
     "SCHEMA_VERSION",
     "SOURCES",
@@ -38,6 +43,8 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 MIN_POLL_INTERVAL = 60.0
+MAX_POLL_INTERVAL = 86400.0  # a day: anything longer is a typo, and timers overflow long before 1e18
+MAX_RETENTION_DAYS = 3650  # ten years of history
 SOURCES = ("auto", "cli", "keychain", "web", "statusline")
 ICON_ACCOUNT_MODES = ("worst", "active")
 DEFAULT_API_BASE = "https://api.anthropic.com"
@@ -134,11 +141,12 @@ def select_accounts(settings: Settings, only: str | None) -> Settings:
 def load_settings(path: Path) -> Settings:
     """Read and validate the file; defaults when it does not exist."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = localfile.read_text(path)
     except FileNotFoundError:
         return parse_settings("", str(path))  # defaults, plus the env overrides
     except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError((ConfigProblem(str(path), None, "", f"cannot read: {err}"),)) from err
+        why = err.strerror if isinstance(err, OSError) and err.strerror else err
+        raise ConfigError((ConfigProblem(str(path), None, "", f"cannot read: {why}"),)) from err
     return parse_settings(text, str(path))
 
 
@@ -149,6 +157,8 @@ def parse_settings(text: str, path: str = "settings.toml") -> Settings:
     except tomllib.TOMLDecodeError as err:
         line = _line_from_decode_error(str(err))
         raise ConfigError((ConfigProblem(path, line, "", f"not valid TOML: {err}"),)) from err
+    except RecursionError as err:  # tomllib recurses per nesting level: 5,000 [[[...]]] end here
+        raise ConfigError((ConfigProblem(path, None, "", "not usable TOML: nested too deeply"),)) from err
     reader = _Reader(text, path)
     settings = reader.settings(data)
     if reader.problems:
@@ -293,8 +303,8 @@ class _Reader:
     def network(self, t: dict[str, Any]) -> NetworkSettings:
         self.unknown_keys(t, "network", {"api_base", "web_base", "user_agent", "timeout"})
         d = NetworkSettings(
-            api_base=os.environ.get("CLAUDE_TRAY_API_BASE") or DEFAULT_API_BASE,
-            web_base=os.environ.get("CLAUDE_TRAY_WEB_BASE") or DEFAULT_WEB_BASE,
+            api_base=self.env_url("CLAUDE_TRAY_API_BASE", "network.api_base", DEFAULT_API_BASE),
+            web_base=self.env_url("CLAUDE_TRAY_WEB_BASE", "network.web_base", DEFAULT_WEB_BASE),
         )
         api_base = self.value(t, "network", "api_base", d.api_base, str, _url_check)
         web_base = self.value(t, "network", "web_base", d.web_base, str, _url_check)
@@ -305,12 +315,23 @@ class _Reader:
             timeout=self.value(t, "network", "timeout", d.timeout, (int, float), _timeout_check),
         )
 
+    def env_url(self, variable: str, key: str, default: str) -> str:
+        """A base URL from the environment, held to the same rule as the file's."""
+        value = os.environ.get(variable) or default
+        message = _url_check(value)
+        if message:
+            self.problem(key, f"${variable} {message}")
+            return default
+        return value
+
     def history(self, t: dict[str, Any]) -> HistorySettings:
         self.unknown_keys(t, "history", {"enabled", "retention_days"})
         d = HistorySettings()
         return HistorySettings(
             enabled=self.value(t, "history", "enabled", d.enabled, bool),
-            retention_days=self.value(t, "history", "retention_days", d.retention_days, int, _positive),
+            retention_days=self.value(
+                t, "history", "retention_days", d.retention_days, int, _retention_check
+            ),
         )
 
     def accounts(self, raw: Any) -> tuple[AccountSettings, ...]:
@@ -360,6 +381,8 @@ def _one_of(allowed: tuple[str, ...]) -> Check:
 
 def _interval_check(value: Any) -> str | None:
     floor = min_poll_interval()
+    if value > MAX_POLL_INTERVAL or (isinstance(value, float) and math.isnan(value)):
+        return f"poll_interval must be between {floor:g} and {MAX_POLL_INTERVAL:g} seconds; got {value!r}"
     if value < floor:
         return f"poll_interval is {value:g} s; the minimum is {floor:g} s (be polite to the API)"
     return None
@@ -368,7 +391,7 @@ def _interval_check(value: Any) -> str | None:
 def _user_agent_check(value: Any) -> str | None:
     if "claude-code" in value.lower() or "claude-cli" in value.lower():
         return "claude-tray does not impersonate Claude Code; name your own client instead"
-    return None
+    return header_problem(value)
 
 
 def _percent_check(value: Any) -> str | None:
@@ -381,15 +404,17 @@ def _percent_list_check(value: Any) -> str | None:
 
 
 def _url_check(value: Any) -> str | None:
-    return None if re.match(r"^https?://[^\s/]+", value) else f"must be an http(s) URL; got {value!r}"
+    return url_problem(value)
 
 
 def _timeout_check(value: Any) -> str | None:
     return None if 1 <= value <= 300 else f"must be between 1 and 300 seconds; got {value!r}"
 
 
-def _positive(value: Any) -> str | None:
-    return None if value > 0 else f"must be positive; got {value!r}"
+def _retention_check(value: Any) -> str | None:
+    if 0 < value <= MAX_RETENTION_DAYS:
+        return None
+    return f"must be between 1 and {MAX_RETENTION_DAYS} days; got {value!r}"
 
 
 def _nonempty(value: Any) -> str | None:

@@ -49,14 +49,14 @@ DOCS: dict[str, str] = {
     "schema_version": "Layout version of this file. Leave it alone: claude-tray refuses a file from a "
     "newer version instead of misreading it.",
     "general.poll_interval": "Seconds between two readings of the usage API while everything works "
-    "(minimum 60). Errors and rate limits back off on their own schedule.",
+    "(60-86400). Errors and rate limits back off on their own schedule.",
     "general.icon_account": 'Which account the tray icon shows: "worst" (the fullest of all accounts) '
     'or "active" (the account marked active = true).',
     "general.check_updates": 'Offer "Check for updates" in the menu: when clicked it asks the package '
     "index (PyPI) for the latest version and shows the upgrade command for how you installed "
     "claude-tray. Nothing is downloaded or installed; `claude-tray update-check` works either way.",
-    "thresholds.warn": "Usage (%) at which a ring turns amber.",
-    "thresholds.critical": "Usage (%) at which a ring turns red. Must be above warn.",
+    "thresholds.warn": "Usage (%) at which a ring turns amber (above 0, at most 100).",
+    "thresholds.critical": "Usage (%) at which a ring turns red (above 0, at most 100). Must be above warn.",
     "icon.outer": "Window drawn as the outer ring, by key: five_hour, seven_day, seven_day_opus, ... "
     "(`claude-tray status --json` lists the keys your plan has).",
     "icon.inner": "Window drawn as the inner ring, by key (see icon.outer).",
@@ -64,7 +64,7 @@ DOCS: dict[str, str] = {
     "notifications.enabled": "Master switch: false turns every desktop notification off.",
     "notifications.usage": "Warn when a window's usage passes one of the thresholds below.",
     "notifications.thresholds": "Usage levels (%) that each raise one notification when a window "
-    "climbs past them; once per window period. An empty list means no usage or refill notices.",
+    "climbs past them (each above 0, at most 100); once per window period. An empty list means no usage or refill notices.",
     "notifications.pace": "Only warn when usage runs ahead of the time elapsed in the window "
     "(80% used with 10% of the week left is fine; 80% on day two is not).",
     "notifications.refill": "Tell me when a window I was warned about has been reset (its usage "
@@ -74,14 +74,16 @@ DOCS: dict[str, str] = {
     "notifications.settings_invalid": "Tell me when a saved edit of this file cannot be used (the "
     "previous settings stay in effect).",
     "network.api_base": "Base URL of the usage API (for proxies and tests). Default "
-    "https://api.anthropic.com, or $CLAUDE_TRAY_API_BASE.",
+    "https://api.anthropic.com, or $CLAUDE_TRAY_API_BASE. Must be https:// (http:// only for "
+    "localhost / 127.x / [::1]: the token must not travel in cleartext).",
     "network.web_base": "Base URL of claude.ai for the web source. Default https://claude.ai, or "
-    "$CLAUDE_TRAY_WEB_BASE.",
+    "$CLAUDE_TRAY_WEB_BASE. Same https:// rule as api_base.",
     "network.user_agent": 'User-Agent header. Empty means "claude-tray/<version>"; pretending to be '
-    "Claude Code is refused.",
-    "network.timeout": "Seconds before one request gives up (1-300).",
+    "Claude Code is refused, and so are characters outside Latin-1 (HTTP headers cannot carry them).",
+    "network.timeout": "Seconds before one request gives up, all of it: connecting, headers and "
+    "body (1-300). Bodies over 1 MiB (raw or unpacked) are refused.",
     "history.enabled": "Keep a local history of readings (for pace and export).",
-    "history.retention_days": "Days of history to keep.",
+    "history.retention_days": "Days of history to keep (1-3650).",
     "accounts.name": "Name shown in the menu; unique per account.",
     "accounts.source": "Where the login comes from: auto (Keychain on macOS, else cli), cli "
     "(Claude Code's .credentials.json), keychain, web (a claude.ai session key in the OS keyring) "

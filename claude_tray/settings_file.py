@@ -25,6 +25,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from claude_tray import localfile
 from claude_tray.errors import ClaudeTrayError, ConfigError, ConfigProblem
 from claude_tray.settings import AccountSettings, Settings, load_settings, parse_settings
 from claude_tray.settings_doc import default_file_text, toml_value
@@ -178,11 +179,11 @@ def _edit(path: Path, key: str, edit: Edit) -> None:
     """Read, edit, prove the edit, write; retried if the file changes underneath (an editor saving)."""
     ensure_settings_file(path)
     for _attempt in range(3):
-        text = path.read_text(encoding="utf-8")
+        text = localfile.read_text(path)
         data = _parse_for_edit(text, str(path))
         new_text, expected = edit(text, data)
         _verify(text, new_text, expected, str(path), key)
-        if path.read_text(encoding="utf-8") == text:
+        if localfile.read_text(path) == text:
             write_atomic(path, new_text)
             return
     raise ConfigError((ConfigProblem(str(path), None, key, "the file keeps changing; try again"),), hint="")

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from claude_tray import localfile
 from claude_tray.errors import StatuslineInputError
 from claude_tray.model import SourceKind, UsageSnapshot, UsageWindow, WindowGroup
 from claude_tray.paths import state_dir
@@ -212,7 +213,7 @@ class RecordStore:
     def read(self, config_dir: Path) -> StatuslineRecord | None:
         """The record for a config dir, or None when there is none or it is unreadable."""
         try:
-            data = json.loads(self.path_for(config_dir).read_bytes())
+            data = json.loads(localfile.read_bytes(self.path_for(config_dir)))
         except (OSError, ValueError):
             return None
         if not isinstance(data, dict) or data.get("schema") != _RECORD_SCHEMA:

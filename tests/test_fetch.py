@@ -13,6 +13,7 @@ from keyring.backends import null
 from claude_tray.api.client import UsageClient
 from claude_tray.errors import NoCredentialError, TokenExpired
 from claude_tray.fetch import OAuthFetcher, WebFetcher, build_fetchers
+from claude_tray.last_poll import RateLimitMemory
 from claude_tray.model import ExtraUsage, SourceKind
 from claude_tray.settings import AccountSettings, NetworkSettings, Settings
 from claude_tray.sources.cli_file import CliFileSource
@@ -168,4 +169,5 @@ def test_build_fetchers_one_per_account(clock: FakeClock) -> None:
     )
     fetchers = build_fetchers(settings, clock)
     assert [f.name for f in fetchers] == ["a", "b"]
-    assert isinstance(fetchers[1], WebFetcher)
+    assert isinstance(fetchers[1], RateLimitMemory)  # every fetcher shares recorded rate limits
+    assert isinstance(fetchers[1].inner, WebFetcher)

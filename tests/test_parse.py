@@ -477,16 +477,18 @@ usage_like = st.dictionaries(
 def test_any_json_gives_a_snapshot_or_a_format_error(data: object) -> None:
     try:
         snapshot = parse_usage(data, account="me", source=SourceKind.CLI, fetched_at=AT)
-    except ResponseFormatError:
-        assert not isinstance(data, dict)
+    except ResponseFormatError as err:  # not an object, or an object with only unusable windows
+        assert not isinstance(data, dict) or "no usable window" in str(err)
     else:
         keys = [w.key for w in snapshot.windows]
         assert len(keys) == len(set(keys))  # one limit never appears twice
         for window in snapshot.windows:
             if window.utilization is None:  # only a window that carries dollars or a lock
                 assert window.dollars is not None or window.locked_reason is not None
-            else:
+            elif window.computed:  # from dollars, labelled as computed
                 assert math.isfinite(window.utilization)
+            else:  # as reported: range-checked
+                assert 0 <= window.utilization <= 1000
             assert window.drives or window.key.startswith("limit:") or window.computed
             assert window.resets_at is None or window.resets_at.utcoffset() == timedelta(0)
     for parser in (parse_profile, parse_organizations, parse_overage_spend_limit):

@@ -10,7 +10,8 @@ import itertools
 import logging
 import random
 import threading
-from collections.abc import Hashable
+import time
+from collections.abc import Callable, Hashable
 from datetime import timedelta
 
 import pytest
@@ -491,3 +492,48 @@ def test_a_fresh_reading_is_shown_as_the_server_sent_it(clock: FakeClock) -> Non
     assert st.snapshot is not None
     assert st.snapshot.window("five_hour").utilization == 64.0  # type: ignore[union-attr]
     assert st.detail == ()
+
+
+def test_an_unexpected_error_in_a_cycle_is_logged_once_and_polling_goes_on(
+    clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An interval no validation allows (1e300 s) overflows a datetime in the cycle; the real
+    thread logs it once, keeps running, and a later valid setting polls again."""
+    fetcher = ScriptedFetcher("a", clock, Reading())
+    poller = Poller(
+        [fetcher], Settings(general=GeneralSettings(poll_interval=1e300)), clock=clock, rng=random.Random(3)
+    )
+    caplog.set_level(logging.ERROR, logger="claude_tray.poller.poller")
+    poller.start()
+    try:
+
+        def logged() -> bool:
+            return any("failed unexpectedly" in r.getMessage() for r in caplog.records)
+
+        for _ in range(3):  # each refresh wakes the thread for another (failing) cycle
+            poller.refresh()
+            assert _wait_until(logged)
+        poller.apply_settings(Settings(general=GeneralSettings(poll_interval=300.0)), [fetcher])
+        assert _wait_until(lambda: status(poller).health is Health.FRESH)
+        calls = fetcher.calls
+        clock.advance(400)
+        poller.refresh()
+        assert _wait_until(lambda: fetcher.calls > calls)
+    finally:
+        poller.stop()
+    failures = [r.getMessage() for r in caplog.records if "failed unexpectedly" in r.getMessage()]
+    assert failures, "the error was not logged"
+    assert len(failures) == len(set(failures)), f"logged more than once: {failures}"
+    logged = [r for r in caplog.records if "failed unexpectedly" in r.getMessage()]
+    # with its traceback (the redacting filter, when installed, folds it into the message)
+    assert all(r.exc_info or "Traceback" in r.getMessage() for r in logged)
+
+
+def _wait_until(condition: Callable[[], bool], limit: float = 10.0) -> bool:
+    """A hang guard for tests that run the poller's real thread (never a timing assertion)."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True

@@ -20,17 +20,27 @@ from urllib.parse import quote
 
 import requests
 import requests.adapters
+import urllib3.exceptions
 
 from claude_tray import __version__
+from claude_tray.api.transport import (
+    BodyTooLarge,
+    GuardedAdapter,
+    UnsupportedEncoding,
+    flight,
+    read_capped,
+)
 from claude_tray.clock import Clock, SystemClock
 from claude_tray.errors import (
     AuthError,
     BlockedError,
+    CredentialFormatError,
     RateLimited,
     ResponseFormatError,
     TransientApiError,
 )
-from claude_tray.log import redact
+from claude_tray.log import printable, redact, remember_secret
+from claude_tray.netrules import header_problem
 
 __all__ = ["PROJECT_URL", "UsageClient", "default_user_agent", "parse_retry_after"]
 
@@ -79,9 +89,11 @@ class UsageClient:
     ) -> None:
         self._api_base = api_base.rstrip("/")
         self._web_base = web_base.rstrip("/")
-        self._user_agent = user_agent or default_user_agent()
+        self._user_agent = user_agent if _sendable(user_agent) else default_user_agent()
         self._timeout = timeout
         self._session = session or requests.Session()
+        for prefix in ("https://", "http://"):  # every read joins a deadline-bounded flight
+            self._session.mount(prefix, GuardedAdapter())
         self._clock = clock or SystemClock()
 
     @property
@@ -125,20 +137,46 @@ class UsageClient:
         return self._get(url, dict(headers or {}), _Auth.NONE)
 
     def _get(self, url: str, headers: dict[str, str], auth: _Auth) -> object:
-        headers = {"Accept": "application/json", "User-Agent": self._user_agent, **headers}
-        try:
-            response = self._session.get(url, headers=headers, timeout=self._timeout, allow_redirects=False)
-        except requests.Timeout as err:
-            raise TransientApiError(f"no answer from {_host(url)} within {self._timeout:g} s") from err
-        except requests.ConnectionError as err:
-            raise TransientApiError(f"cannot connect to {_host(url)}") from err
-        except requests.RequestException as err:
-            raise TransientApiError(f"request to {_host(url)} failed: {redact(type(err).__name__)}") from err
+        headers = {
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip, deflate",  # what read_capped can inflate under its cap
+            "User-Agent": self._user_agent,
+            **headers,
+        }
+        _check_headers(headers)
+        with flight(self._timeout) as current:
+            try:
+                response = self._session.get(
+                    url, headers=headers, timeout=self._timeout, allow_redirects=False, stream=True
+                )
+                try:
+                    response._content = read_capped(
+                        response.raw, response.headers.get("Content-Encoding", "")
+                    )
+                    response._content_consumed = True  # type: ignore[attr-defined]
+                    if current.aborted:  # a cut-off read can look complete (EOF mid-headers)
+                        raise OSError(f"aborted: {current.aborted}")
+                except BaseException:
+                    response.close()
+                    raise
+            except (BodyTooLarge, UnsupportedEncoding) as err:
+                raise ResponseFormatError(f"{_path(url)} answered with an unusable body ({err})") from err
+            except (requests.RequestException, OSError, urllib3.exceptions.HTTPError) as err:
+                raise self._failure(url, err, current.aborted) from err
         log.debug("GET %s -> %s", _path(url), response.status_code)
         try:
             return self._decode(response, auth)
         finally:
             response.close()
+
+    def _failure(self, url: str, err: Exception, aborted: str) -> TransientApiError:
+        if aborted == "quit":
+            return TransientApiError(f"request to {_host(url)} stopped (quitting)")
+        if aborted or isinstance(err, requests.Timeout):
+            return TransientApiError(f"no complete answer from {_host(url)} within {self._timeout:g} s")
+        if isinstance(err, requests.ConnectionError):
+            return TransientApiError(f"cannot connect to {_host(url)}")
+        return TransientApiError(f"request to {_host(url)} failed: {redact(type(err).__name__)}")
 
     def _decode(self, response: requests.Response, auth: _Auth) -> object:
         status = response.status_code
@@ -193,6 +231,22 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
+def _sendable(value: str) -> bool:
+    """Whether ``value`` can travel in an HTTP header (Latin-1, no line breaks)."""
+    return bool(value) and header_problem(value) is None
+
+
+def _check_headers(headers: Mapping[str, str]) -> None:
+    """Refuse before sending: http.client would raise a bare UnicodeEncodeError mid-request."""
+    for name, value in headers.items():
+        if not _sendable(value):
+            what = "login token" if name in ("Authorization", "Cookie") else f"{name} header"
+            raise CredentialFormatError(
+                f"the {what} holds characters that cannot be sent in an HTTP header",
+                hint="log in again to get a clean token" if what == "login token" else "",
+            )
+
+
 def _auth_error(response: requests.Response, auth: _Auth) -> AuthError:
     status = response.status_code
     server = _server_message(response)
@@ -233,14 +287,16 @@ def _server_message(response: requests.Response) -> str:
         return ""
     error = body.get("error")
     message = error.get("message") if isinstance(error, dict) else body.get("message")
-    return redact(message.strip())[:300] if isinstance(message, str) else ""
+    return printable(redact(message.strip()))[:300] if isinstance(message, str) else ""
 
 
 def _oauth_headers(token: str) -> dict[str, str]:
+    remember_secret(token)  # an error body echoing it (even without its prefix) is masked
     return {"Authorization": f"Bearer {token}", "anthropic-beta": OAUTH_BETA}
 
 
 def _web_headers(session_key: str) -> dict[str, str]:
+    remember_secret(session_key)
     return {"Cookie": f"sessionKey={session_key}"}
 
 

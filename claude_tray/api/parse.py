@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from claude_tray.errors import ResponseFormatError
+from claude_tray.log import printable
 from claude_tray.model import ExtraUsage, SourceKind, UsageSnapshot, UsageWindow, WindowGroup
 
 __all__ = [
@@ -58,6 +59,8 @@ _LEGACY_KIND = {"session": "five_hour", "weekly_all": "seven_day"}
 
 _GROUP_ORDER = {WindowGroup.SESSION: 0, WindowGroup.WEEKLY: 1, WindowGroup.MODEL: 2, WindowGroup.OTHER: 3}
 
+_MAX_PERCENT = 1000.0  # over the limit happens (extra usage); 1e308 % does not
+
 # Epoch numbers above this are milliseconds (year 5138 in seconds; 1973 in milliseconds).
 _EPOCH_MS_THRESHOLD = 100_000_000_000
 
@@ -90,7 +93,26 @@ def parse_usage(data: object, *, account: str, source: SourceKind, fetched_at: d
     ordered = sorted(windows, key=lambda w: _GROUP_ORDER[w.group])
     extra = extra_money(body.get("extra_usage"), body.get("spend"))
     breakdown = weekly_breakdown(body.get("seven_day_breakdown"))
+    if not ordered and extra is None and _dropped(body):
+        # a 200 whose windows are all the wrong shape is an error (keeping the last good
+        # reading), never a fresh "no data"
+        raise ResponseFormatError("usage response has no usable window (wrong types or impossible values)")
     return UsageSnapshot(account, source, fetched_at, tuple(ordered), extra, breakdown)
+
+
+def _dropped(body: Mapping[str, object]) -> bool:
+    """Whether a window was present but unusable: a known key that is not an object, or a
+    utilization that is not a number in the plausible range (a null one is just unknown)."""
+    for key, value in body.items():
+        if key in _NOT_WINDOWS or value is None:
+            continue
+        item = _object(value)
+        if item is None:
+            if key in _LABELS:
+                return True
+        elif item.get("utilization") is not None and _percent(item.get("utilization")) is None:
+            return True
+    return False
 
 
 def parse_overage_spend_limit(data: object) -> ExtraUsage | None:
@@ -188,11 +210,12 @@ def _legacy_windows(body: Mapping[str, object]) -> list[UsageWindow]:
         item = _object(value)
         if key in _NOT_WINDOWS or item is None or "utilization" not in item:
             continue
-        utilization = _number(item.get("utilization"))
-        label, group = _LABELS.get(key) or (_generic_label(key), WindowGroup.OTHER)
-        window = UsageWindow(key, label, utilization, parse_resets_at(item.get("resets_at")), group)
+        utilization = _percent(item.get("utilization"))  # unknown or impossible: None, never 0 %
+        name = printable(key)  # a code name the server made up reaches the terminal as a label
+        label, group = _LABELS.get(name) or (_generic_label(name), WindowGroup.OTHER)
+        window = UsageWindow(name, label, utilization, parse_resets_at(item.get("resets_at")), group)
         # null utilization: omitted (never 0 %) unless the window carries dollars or a lock
-        dollar_window = with_dollars(window, item, known=key in _LABELS)
+        dollar_window = with_dollars(window, item, known=name in _LABELS)
         if dollar_window is not None:
             windows.append(dollar_window)
     return windows
@@ -233,7 +256,7 @@ def _limit_window(entry: object) -> UsageWindow | None:
     if item is None:
         return None
     kind = _text(item.get("kind"))
-    percent = _number(item.get("percent"))
+    percent = _percent(item.get("percent"))
     if kind is None or percent is None:
         return None
     window = _limit_row(item, kind, percent)
@@ -286,13 +309,21 @@ def _number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _percent(value: object) -> float | None:
+    """A utilization in the plausible range 0-1000 %; anything else is not a reading."""
+    number = _number(value)
+    return number if number is not None and 0.0 <= number <= _MAX_PERCENT else None
+
+
 def _first_number(value: object, fallback: float | None) -> float | None:
     number = _number(value)
     return fallback if number is None else number
 
 
 def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
+    """A non-blank server string, without control characters (it may reach a terminal)."""
+    text = printable(value).strip() if isinstance(value, str) else ""
+    return text or None
 
 
 def _first_text(item: Mapping[str, object], *keys: str) -> str | None:

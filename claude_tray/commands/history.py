@@ -33,7 +33,10 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     now = now or datetime.now(UTC)
     match = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", text)
     if match:
-        return now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+        try:
+            return now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+        except OverflowError:  # "99999999w" reaches before year 1: everything there is
+            return datetime.fromtimestamp(0, UTC)
     try:
         parsed = datetime.fromisoformat(text.strip())
     except ValueError:
@@ -55,17 +58,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from claude_tray.history import History, default_path
+    from claude_tray.history import History, HistoryError, default_path
 
     now = datetime.now(UTC)
     since = args.since or now - timedelta(days=7)
     history = History(default_path())
-    unknown = _unknown_account(history, args.account)
-    if unknown:
-        sys.stderr.write(f"claude-tray: {unknown}\n")
-        return 1
-    readings, extras = _load(history, args.account, since)
-    if args.chart and not _write_chart(history, args.chart, args.account, now):
+    try:
+        unknown = _unknown_account(history, args.account)
+        if unknown:
+            sys.stderr.write(f"claude-tray: {unknown}\n")
+            return 1
+        readings, extras = _load(history, args.account, since)
+        if args.chart and not _write_chart(history, args.chart, args.account, now):
+            return 1
+    except HistoryError as err:
+        sys.stderr.write(f"claude-tray: history: {err}\n")
         return 1
     if args.csv:
         _print_csv(readings, extras)

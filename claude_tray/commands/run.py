@@ -1,6 +1,7 @@
 """``claude-tray`` / ``claude-tray run``: the tray icon (``--demo``: against a built-in fake API).
 
-Without a display or a tray host it prints one line saying what is missing and what to use
+Only one tray runs per user session: a second start says so and exits 0
+(:mod:`claude_tray.instance`). Without a display or a tray host it prints one line saying what is missing and what to use
 instead (``claude-tray status`` / ``watch``), and exits 2. Ways out, all clean (threads joined,
 exit status 0): the menu's Quit, Ctrl+C, SIGTERM/SIGHUP (``kill <pid>``). The XEmbed (xorg)
 backend has no menu: there a left click refreshes and a signal quits.
@@ -69,16 +70,29 @@ def _write_default_settings(path: Path) -> None:
 
 def _run_tray(wait_for_tray: float) -> int:
     from claude_tray.errors import ConfigError
+    from claude_tray.instance import InstanceLock, default_lock_path
     from claude_tray.launch import launch, preflight
     from claude_tray.paths import settings_file
     from claude_tray.settings import load_settings, parse_settings
 
-    choice = preflight(wait_for_tray)  # first: without a tray nothing else matters
-    path = settings_file()
-    _write_default_settings(path)
+    lock = InstanceLock(default_lock_path())
+    if not lock.acquire():  # one tray per session; status and watch stay usable beside it
+        pid = lock.holder()
+        which = f" (pid {pid})" if pid else ""
+        sys.stderr.write(
+            f"claude-tray is already running in this session{which}; its icon is in the tray. "
+            "`claude-tray status` and `claude-tray watch` work beside it.\n"
+        )
+        return 0
     try:
-        settings = load_settings(path)
-    except ConfigError as err:  # still start (an icon at login beats none), on the defaults
-        sys.stderr.write(f"claude-tray: settings: {err.message}; using the defaults until it is fixed\n")
-        settings = parse_settings("")
-    return launch(choice, settings, path)
+        choice = preflight(wait_for_tray)  # without a tray nothing else matters
+        path = settings_file()
+        _write_default_settings(path)
+        try:
+            settings = load_settings(path)
+        except ConfigError as err:  # still start (an icon at login beats none), on the defaults
+            sys.stderr.write(f"claude-tray: settings: {err.message}; using the defaults until it is fixed\n")
+            settings = parse_settings("")
+        return launch(choice, settings, path)
+    finally:
+        lock.release()

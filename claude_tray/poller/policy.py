@@ -42,6 +42,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from claude_tray.errors import RETRY_AFTER_CAP
 from claude_tray.model import Health
 from claude_tray.poller.outcome import Outcome, OutcomeKind
 from claude_tray.settings import MIN_POLL_INTERVAL, Settings, min_poll_interval
@@ -62,7 +63,7 @@ class PollPolicy:
     backoff_jitter: float = 0.10  # +- share applied to both backoffs
     blocked_delay: float = 1800.0  # Cloudflare: a long pause; the fix is another source
     credential_recheck: float = 15.0  # local fingerprint check while waiting for a new login
-    retry_after_cap: float = 6 * 3600.0  # an absurd Retry-After is clamped (one peer: 6 h)
+    retry_after_cap: float = RETRY_AFTER_CAP  # an absurd Retry-After is clamped (one peer: 6 h)
     spread: float = 1.5  # minimum gap between two accounts' requests
     wake_jump: float = 120.0  # wall clock ahead of monotonic by more than this = woke from sleep
     wake_settle: float = 10.0  # after a wake, give the network this long before the one poll

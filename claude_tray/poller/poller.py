@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from claude_tray.clock import Clock
-from claude_tray.fetch import AccountFetcher
+from claude_tray.fetch import AccountFetcher, abort_fetches
 from claude_tray.model import AccountStatus, Health, SourceKind, StatusChange
 from claude_tray.poller import account as acc
 from claude_tray.poller.account import AccountState
@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 Listener = Callable[[StatusChange], None]
 
 _WAKE_CHECK = 60.0  # the thread looks at the clocks at least this often, to notice a resume
+_AFTER_FAILURE = 5.0  # seconds before the cycle after an unexpected error (no busy loop)
+_RETRY_AFTER_FAILURE = 3600.0  # an account whose result could not be applied tries again within this
 _BAD = (Health.RATE_LIMITED, Health.UNAUTHORIZED, Health.BLOCKED, Health.OFFLINE, Health.ERROR)
 
 
@@ -70,6 +72,7 @@ class Poller:
         self._stop_event = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._failures: set[str] = set()  # kinds of unexpected error already logged
         self._executor: ThreadPoolExecutor | None = None
         self._offset = self._clock_offset()
         with self._lock:
@@ -95,12 +98,14 @@ class Poller:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop at once and join every thread (a fetch in progress finishes within its timeout)."""
+        """Stop at once and join every thread (a fetch in progress is cut short)."""
         self._stop_event.set()
         self._wake.set()
+        abort_fetches()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+        abort_fetches()  # again: a job the scheduler submitted just before it stopped
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
@@ -152,7 +157,11 @@ class Poller:
     def _loop(self) -> None:
         while not self._stop_event.is_set():
             self._wake.clear()
-            delay = self._cycle(inline=False)
+            try:
+                delay = self._cycle(inline=False)
+            except Exception as err:  # noqa: BLE001 - a bug must not end polling: log, carry on
+                self._unexpected("a poll cycle", err)
+                delay = _AFTER_FAILURE
             if self._stop_event.is_set():
                 break
             self._wake.wait(_WAKE_CHECK if delay is None else min(delay, _WAKE_CHECK))
@@ -217,8 +226,23 @@ class Poller:
                 result = self._results.get_nowait()
             except queue.Empty:
                 return
-            if result.account in self._states:
+            if result.account not in self._states:
+                continue
+            try:
                 self._apply(result)
+            except Exception as err:  # noqa: BLE001 - the account must not stay "in flight"
+                self._unexpected(f"account {result.account}", err)
+                mono, wall = self._clock.monotonic(), self._clock.now()
+                state = dataclasses.replace(self._states[result.account], in_flight=False)
+                retry = mono + min(self._policy.interval, _RETRY_AFTER_FAILURE)
+                self._states[result.account] = acc.scheduled(state, retry, mono, wall)
+
+    def _unexpected(self, where: str, err: Exception) -> None:
+        """Log an error nothing expected once per kind (with its traceback), then carry on."""
+        kind = f"{where}: {type(err).__name__}"
+        if kind not in self._failures:
+            self._failures.add(kind)
+            log.error("%s failed unexpectedly; carrying on", where, exc_info=err)
 
     def _apply(self, result: JobResult) -> None:
         mono, wall, policy = self._clock.monotonic(), self._clock.now(), self._policy

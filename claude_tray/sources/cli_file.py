@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
+from claude_tray import localfile
 from claude_tray.clock import Clock
 from claude_tray.errors import (
     CredentialFileUnreadable,
@@ -56,13 +57,20 @@ class CliFileSource(CredentialSource):
 
     def read(self) -> Credential:
         try:
-            raw = self._path.read_bytes()
+            raw = localfile.read_bytes(self._path)
         except FileNotFoundError as err:
             raise NoCredentialError(f"no Claude Code login at {self._path}", hint=_LOGIN_HINT) from err
-        except IsADirectoryError as err:
-            raise CredentialFileUnreadable(
-                f"{self._path} is a directory, not Claude Code's login file",
-                hint="remove that directory, then log in with `claude`",
+        except localfile.NotRegularFile as err:  # a directory, a FIFO, /dev/zero: never a hang
+            hint = (
+                "remove that directory, then log in with `claude`"
+                if self._path.is_dir()
+                else "it should be the small JSON file Claude Code writes; run `claude` and log in"
+            )
+            raise CredentialFileUnreadable(f"cannot use {self._path}: {err.strerror}", hint=hint) from err
+        except localfile.FileTooLarge as err:
+            raise CredentialFormatError(
+                f"cannot use {self._path}: {err.strerror}",
+                hint="it should be the small JSON file Claude Code writes; run `claude` and log in",
             ) from err
         except OSError as err:
             raise CredentialFileUnreadable(
@@ -75,7 +83,7 @@ class CliFileSource(CredentialSource):
         """(mtime_ns, size, sha256 of the content): changes on every rewrite, even same-second ones."""
         try:
             stat = self._path.stat()
-            content = self._path.read_bytes()
+            content = localfile.read_bytes(self._path)
         except FileNotFoundError:
             return ("absent",)
         except OSError as err:
