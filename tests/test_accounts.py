@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from claude_tray.accounts import logged_in
 from claude_tray.api.client import UsageClient
+from claude_tray.claude_code.logins import logged_in
+from claude_tray.claude_code.statusline import RecordStore, default_root, parse_feed
 from claude_tray.cli import main
-from claude_tray.fetch import OAuthFetcher
 from claude_tray.model import Health, SourceKind, StatusChange
 from claude_tray.paths import settings_file
 from claude_tray.poller.poller import Poller
-from claude_tray.settings import AccountSettings, load_settings, parse_settings
+from claude_tray.settings.schema import AccountSettings, load_settings, parse_settings
 from claude_tray.sources import build_source
-from claude_tray.sources.freshest import statusline_aware
-from claude_tray.statusline import RecordStore, default_root, parse_feed
+from claude_tray.usage.fetch import OAuthFetcher
+from claude_tray.usage.freshest import statusline_aware
 from tests.support.claude_code import write_login
 from tests.support.clock import FakeClock
 from tests.support.fixtures import fixture_bytes
@@ -223,9 +223,9 @@ def test_accounts_in_different_states_at_once(
 
 
 def test_menu_marks_the_logged_in_account(isolated_home: Path, clock: FakeClock) -> None:
-    from claude_tray.accounts import app_part
+    from claude_tray.claude_code.logins import app_part
     from claude_tray.model import AccountStatus
-    from claude_tray.settings import Settings
+    from claude_tray.settings.schema import Settings
     from claude_tray.tray.view import build_view
 
     """Two logins kept in their own dirs; ~/.claude holds whichever one Claude Code uses now."""

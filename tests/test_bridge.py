@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from claude_tray.claude_code.statusline import default_root
 from claude_tray.model import Health, SourceKind
-from claude_tray.settings import parse_settings
+from claude_tray.settings.schema import parse_settings
 from claude_tray.sources.usage_cache import parse_cache
-from claude_tray.statusline import default_root
 from tests.support.claude_code import write_login
 from tests.support.clock import FakeClock
 from tests.test_usage_cache import TOKEN, tree, usage_body, write_claude_json
@@ -50,10 +50,10 @@ def test_doctor_reports_the_bridge_and_the_cache_per_config_dir(isolated_home: P
 
 
 def test_a_window_kept_from_an_older_reading_says_its_own_age(clock: FakeClock) -> None:
-    from claude_tray.fuse import fuse
     from claude_tray.model import AccountStatus, UsageSnapshot, UsageWindow, WindowGroup
-    from claude_tray.report import format_text, status_document
+    from claude_tray.report.status import format_text, status_document
     from claude_tray.tray.view import account_rows
+    from claude_tray.usage.fuse import fuse
 
     now = clock.now()
     cache = parse_cache(
@@ -83,7 +83,7 @@ def test_a_window_kept_from_an_older_reading_says_its_own_age(clock: FakeClock) 
 
 
 def test_the_bridge_rows() -> None:
-    from claude_tray.bridge_part import BRIDGE_LABEL, NO_NUMBERS_LINE, UNDO_LABEL, bridge_entries
+    from claude_tray.app.parts.bridge import BRIDGE_LABEL, NO_NUMBERS_LINE, UNDO_LABEL, bridge_entries
     from claude_tray.model import AccountStatus
     from claude_tray.tray.view import Action
 
@@ -119,8 +119,8 @@ def test_the_bridge_rows() -> None:
     ],
 )
 def test_bridge_state_and_what_is_offered(tmp_path: Path, content: str | None, state: str) -> None:
-    from claude_tray.bridge import bridge_state
-    from claude_tray.bridge_part import bridge_dirs
+    from claude_tray.app.parts.bridge import bridge_dirs
+    from claude_tray.claude_code.bridge import bridge_state
 
     config = tmp_path / "claude"
     config.mkdir()

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from PIL import Image
 
-from claude_tray.history import Reading
 from claude_tray.model import Thresholds
 from claude_tray.render.chart import CRITICAL_BAND, LINE_COLOURS, RESET_MARK, WARN_BAND, render_chart
+from claude_tray.usage.history import Reading
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 BLUE, PURPLE = LINE_COLOURS[0][:3], LINE_COLOURS[1][:3]

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from claude_tray.app.demo import DAY, MIN_INTERVAL, DemoApi, write_demo_files
 from claude_tray.clock import SystemClock
-from claude_tray.demo import DAY, MIN_INTERVAL, DemoApi, write_demo_files
 from claude_tray.errors import RateLimited
-from claude_tray.fetch import build_fetchers
-from claude_tray.settings import load_settings
+from claude_tray.settings.schema import load_settings
+from claude_tray.usage.fetch import build_fetchers
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_resets_count_down_within_the_window(api: DemoApi, tmp_path: Path) -> No
     import json
     from datetime import UTC, datetime, timedelta
 
-    from claude_tray.demo import step_body
+    from claude_tray.app.demo import step_body
 
     now = datetime(2026, 1, 1, tzinfo=UTC)
     first = json.loads(step_body(DAY[0], now))
@@ -66,9 +66,9 @@ def test_resets_count_down_within_the_window(api: DemoApi, tmp_path: Path) -> No
 def test_the_demo_names_its_data_as_demo_data() -> None:
     from datetime import UTC, datetime
 
-    from claude_tray.demo import DEMO_PROVENANCE, demo_view
+    from claude_tray.app.demo import DEMO_PROVENANCE, demo_view
     from claude_tray.model import AccountStatus, Health, SourceKind, UsageSnapshot
-    from claude_tray.settings import Settings
+    from claude_tray.settings.schema import Settings
     from claude_tray.tray.view import build_view
 
     now = datetime.now(UTC)

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from claude_tray.diagnose import (
+from claude_tray.model import AccountStatus, Health, SourceKind, StatusChange, UsageSnapshot
+from claude_tray.report.doctor import (
     HOST_HINT,
     AccountProbe,
     AutostartProbe,
@@ -28,9 +29,8 @@ from claude_tray.diagnose import (
     format_report,
     report_json,
 )
-from claude_tray.last_poll import LastPollRecorder, PollRecord, parse_records, read_records, to_json
-from claude_tray.model import AccountStatus, Health, SourceKind, StatusChange, UsageSnapshot
 from claude_tray.sources import SourceReport
+from claude_tray.usage.last_poll import LastPollRecorder, PollRecord, parse_records, read_records, to_json
 from tests.support.clock import FakeClock
 from tests.support.dates import epoch_ms
 from tests.support.fixtures import fixture_bytes

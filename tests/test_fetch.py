@@ -12,13 +12,13 @@ from keyring.backends import null
 
 from claude_tray.api.client import UsageClient
 from claude_tray.errors import NoCredentialError, TokenExpired
-from claude_tray.fetch import OAuthFetcher, WebFetcher, build_fetchers
-from claude_tray.last_poll import RateLimitMemory
 from claude_tray.model import ExtraUsage, SourceKind
-from claude_tray.settings import AccountSettings, NetworkSettings, Settings
+from claude_tray.settings.schema import AccountSettings, NetworkSettings, Settings
 from claude_tray.sources.cli_file import CliFileSource
 from claude_tray.sources.keychain import SERVICE, KeychainSource
 from claude_tray.sources.web_key import ENV_VAR, WebKeySource
+from claude_tray.usage.fetch import OAuthFetcher, WebFetcher, build_fetchers
+from claude_tray.usage.last_poll import RateLimitMemory
 from tests.support.clock import FakeClock
 from tests.support.fake_security import FakeSecurity
 from tests.support.fixtures import fixture_bytes

@@ -20,15 +20,16 @@ def loaded_after(code: str, *modules: str) -> dict[str, bool]:
 
 def test_history_and_forecast_leave_sqlite_until_a_database_is_opened() -> None:
     assert loaded_after(
-        "import claude_tray.history, claude_tray.forecast, claude_tray.history_part", "sqlite3"
+        "import claude_tray.usage.history, claude_tray.usage.forecast, claude_tray.app.parts.history",
+        "sqlite3",
     ) == {"sqlite3": False}
 
 
 def test_building_fetchers_leaves_requests_for_the_first_poll() -> None:
     code = (
         "from claude_tray.clock import SystemClock\n"
-        "from claude_tray.fetch import build_fetchers\n"
-        "from claude_tray.settings import Settings\n"
+        "from claude_tray.usage.fetch import build_fetchers\n"
+        "from claude_tray.settings.schema import Settings\n"
         "build_fetchers(Settings(), SystemClock())"
     )
     assert loaded_after(code, "requests", "urllib3") == {"requests": False, "urllib3": False}

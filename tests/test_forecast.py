@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from claude_tray.forecast import (
+from claude_tray.model import UsageWindow, WindowGroup
+from claude_tray.usage.forecast import (
     FIVE_HOURS,
     SEVEN_DAYS,
     Forecast,
@@ -21,8 +22,7 @@ from claude_tray.forecast import (
     window_length,
     window_pace,
 )
-from claude_tray.history import EXTRA_WINDOW, Reading
-from claude_tray.model import UsageWindow, WindowGroup
+from claude_tray.usage.history import EXTRA_WINDOW, Reading
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)  # a Sunday
 H = timedelta(hours=1)
@@ -244,8 +244,8 @@ def test_window_pace_uses_the_window_length_from_its_key() -> None:
 
 
 def test_account_wall_counts_the_snapshot_on_screen_as_the_latest_reading() -> None:
-    from claude_tray.forecast import account_wall, forecast_json
     from claude_tray.model import ExtraUsage, SourceKind, UsageSnapshot
+    from claude_tray.usage.forecast import account_wall, forecast_json
 
     stored = series(FIVE, (H, 40, 3 * H))  # history stored 40 % an hour ago
     snapshot = UsageSnapshot(
@@ -272,10 +272,10 @@ def test_account_wall_counts_the_snapshot_on_screen_as_the_latest_reading() -> N
 
 
 def test_the_menu_shows_the_binding_wall_first_and_offers_the_history() -> None:
-    from claude_tray.forecast import account_wall
     from claude_tray.model import AccountStatus, Health, SourceKind, UsageSnapshot
-    from claude_tray.settings import Settings
+    from claude_tray.settings.schema import Settings
     from claude_tray.tray.view import Action, build_view
+    from claude_tray.usage.forecast import account_wall
 
     windows = (
         UsageWindow(FIVE, "5-hour", 70.0, NOW + 3 * H, WindowGroup.SESSION),
@@ -298,8 +298,8 @@ def test_the_menu_shows_the_binding_wall_first_and_offers_the_history() -> None:
 
 def test_the_headline_names_only_windows_in_the_current_reading() -> None:
     """History knows an Opus weekly from the API; the status line's reading has no Opus row."""
-    from claude_tray.forecast import account_forecasts, account_wall
     from claude_tray.model import SourceKind, UsageSnapshot
+    from claude_tray.usage.forecast import account_forecasts, account_wall
 
     opus = "seven_day_opus"
     stored = series(opus, (24 * H, 40, 72 * H), (H, 90, 72 * H)) + series(FIVE, (H, 10, 3 * H))
@@ -314,8 +314,8 @@ def test_the_headline_names_only_windows_in_the_current_reading() -> None:
 
 def test_a_dip_never_hides_the_weekly_wall_behind_a_clearing_window() -> None:
     """The issue's sequence: after 81 % -> 76 % the weekly still binds, not "won't hit"."""
-    from claude_tray.forecast import account_wall
     from claude_tray.model import SourceKind, UsageSnapshot
+    from claude_tray.usage.forecast import account_wall
 
     stored = series(WEEK, (24 * H, 60, 72 * H), (H, 81, 72 * H)) + series(FIVE, (2 * H, 10, 3 * H))
     windows = (
@@ -329,7 +329,7 @@ def test_a_dip_never_hides_the_weekly_wall_behind_a_clearing_window() -> None:
 
 def test_the_menu_drops_a_cached_wall_for_a_window_the_reading_lacks() -> None:
     from claude_tray.model import AccountStatus, Health, SourceKind, UsageSnapshot
-    from claude_tray.settings import Settings
+    from claude_tray.settings.schema import Settings
     from claude_tray.tray.view import build_view
 
     opus = Forecast(

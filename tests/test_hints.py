@@ -17,18 +17,18 @@ import pytest
 from keyring.backends import null
 
 from claude_tray.api.client import UsageClient
-from claude_tray.diagnose import BackendProbe, diagnose
 from claude_tray.errors import ClaudeTrayError, ConfigError, ResponseFormatError, TransientApiError
-from claude_tray.fetch import WebFetcher
 from claude_tray.model import Health, SourceKind, UsageSnapshot, UsageWindow, WindowGroup
 from claude_tray.poller.account import AccountState
 from claude_tray.poller.outcome import outcome_of
 from claude_tray.poller.policy import PollPolicy
 from claude_tray.poller.status import status_of
-from claude_tray.settings import parse_settings
-from claude_tray.settings_file import remove_account
+from claude_tray.report.doctor import BackendProbe, diagnose
+from claude_tray.settings.file import remove_account
+from claude_tray.settings.schema import parse_settings
 from claude_tray.sources.cli_file import CliFileSource
 from claude_tray.sources.web_key import ENV_VAR, WebKeySource
+from claude_tray.usage.fetch import WebFetcher
 from tests.support.clock import FakeClock
 from tests.support.http import LoopbackServer, Reply
 from tests.test_doctor import finding, healthy
@@ -179,7 +179,7 @@ def test_tray_hints_fit_the_backend(backend: BackendProbe, topic: str, must: str
 
 
 def test_no_tray_host_names_the_fix_for_the_backend() -> None:
-    from claude_tray.launch import no_host_reason
+    from claude_tray.app.launch import no_host_reason
 
     assert "XEmbed system tray" in no_host_reason("xorg") and "GNOME" not in no_host_reason("xorg")
     assert "AppIndicator extension" in no_host_reason("appindicator")

@@ -16,7 +16,6 @@ import pytest
 from PIL import Image
 
 from claude_tray.commands.history import parse_since
-from claude_tray.history import EXTRA_WINDOW, History, HistoryListener, Reading, default_path
 from claude_tray.model import (
     AccountStatus,
     ExtraUsage,
@@ -27,6 +26,7 @@ from claude_tray.model import (
     UsageWindow,
     WindowGroup,
 )
+from claude_tray.usage.history import EXTRA_WINDOW, History, HistoryListener, Reading, default_path
 from tests.support.clock import FakeClock
 from tests.support.http import LoopbackServer, Reply
 
@@ -170,7 +170,7 @@ def test_a_broken_database_costs_a_log_line_not_the_daemon(
     blocked = tmp_path / "history.sqlite3"
     blocked.mkdir()  # a directory where the file should be: every connect fails
     listener = HistoryListener(History(blocked), clock.now)
-    with caplog.at_level(logging.WARNING, logger="claude_tray.history"):
+    with caplog.at_level(logging.WARNING, logger="claude_tray.usage.history"):
         for step in range(3):
             listener(fresh(snapshot(clock.now(), five=float(step))))
             clock.advance(300)
@@ -368,8 +368,8 @@ def test_status_records_each_reading_and_forecasts_the_binding_wall(
 
 
 def test_forecaster_records_and_keeps_each_accounts_binding_wall(db: Path, clock: FakeClock) -> None:
-    from claude_tray.history_part import Forecaster
-    from claude_tray.settings import Settings
+    from claude_tray.app.parts.history import Forecaster
+    from claude_tray.settings.schema import Settings
 
     forecaster = Forecaster(Settings, clock.now, History(db))
     reset = clock.now() + timedelta(hours=3)
@@ -382,8 +382,8 @@ def test_forecaster_records_and_keeps_each_accounts_binding_wall(db: Path, clock
 
 
 def test_forecaster_with_history_off_stores_nothing_but_still_forecasts(db: Path, clock: FakeClock) -> None:
-    from claude_tray.history_part import Forecaster
-    from claude_tray.settings import HistorySettings, Settings
+    from claude_tray.app.parts.history import Forecaster
+    from claude_tray.settings.schema import HistorySettings, Settings
 
     off = Settings(history=HistorySettings(enabled=False))
     forecaster = Forecaster(lambda: off, clock.now, History(db))
@@ -395,9 +395,9 @@ def test_forecaster_with_history_off_stores_nothing_but_still_forecasts(db: Path
 
 
 def test_show_history_draws_into_the_cache_dir_and_opens_it(db: Path, clock: FakeClock) -> None:
-    from claude_tray.history_part import show_history
+    from claude_tray.app.parts.history import show_history
     from claude_tray.paths import cache_dir
-    from claude_tray.settings import Settings
+    from claude_tray.settings.schema import Settings
 
     history = History(db)
     HistoryListener(history, clock.now)(fresh(snapshot(clock.now() - timedelta(hours=2))))

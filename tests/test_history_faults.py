@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from claude_tray.history import History, HistoryError, HistoryListener, default_path
 from claude_tray.model import SourceKind, UsageSnapshot, UsageWindow, WindowGroup
+from claude_tray.usage.history import History, HistoryError, HistoryListener, default_path
 
 
 def _history(*args: str) -> subprocess.CompletedProcess[str]:

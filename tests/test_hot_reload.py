@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from claude_tray.app.parts.live import build_live
 from claude_tray.errors import ConfigError
-from claude_tray.live import build_live
-from claude_tray.notify import Notice, NoticeKind
-from claude_tray.settings import Settings, load_settings
-from claude_tray.settings_file import ensure_settings_file, set_value
+from claude_tray.notifiers.rules import Notice, NoticeKind
+from claude_tray.settings.file import ensure_settings_file, set_value
+from claude_tray.settings.schema import Settings, load_settings
 from claude_tray.tray.view import TrayView
 from tests.support.clock import FakeClock
 from tests.support.http import LoopbackServer, Reply
@@ -157,10 +157,10 @@ def _first_label(view: TrayView) -> str:
 def test_the_tray_app_shows_a_bad_file_and_applies_the_fixed_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from claude_tray.app import PART_FACTORIES, App
+    from claude_tray.app.core import PART_FACTORIES, App
     from claude_tray.clock import SystemClock
-    from claude_tray.fetch import build_fetchers
     from claude_tray.poller.poller import Poller
+    from claude_tray.usage.fetch import build_fetchers
 
     path = tmp_path / "config.toml"
     monkeypatch.setenv("CLAUDE_TRAY_CONFIG", str(path))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_tray.instance import InstanceLock, default_lock_path
+from claude_tray.app.instance import InstanceLock, default_lock_path
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="flock semantics checked on POSIX")
 

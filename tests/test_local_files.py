@@ -17,7 +17,7 @@ import pytest
 
 from claude_tray import localfile
 from claude_tray.errors import ConfigError, CredentialFileUnreadable
-from claude_tray.settings import load_settings
+from claude_tray.settings.schema import load_settings
 from claude_tray.sources.cli_file import CliFileSource
 from tests.support.clock import FakeClock
 

@@ -13,9 +13,9 @@ from claude_tray.errors import ConfigError, ConfigProblem, NotifyError
 from claude_tray.model import AccountStatus, Health, SourceKind, StatusChange, UsageSnapshot, UsageWindow
 from claude_tray.notifiers import LogNotifier, default_notifier
 from claude_tray.notifiers.macos import OsascriptNotifier, applescript
+from claude_tray.notifiers.rules import Notice, NoticeKind, NoticeRules, NotificationListener, Urgency
 from claude_tray.notifiers.windows import TrayBalloonNotifier
-from claude_tray.notify import Notice, NoticeKind, NoticeRules, NotificationListener, Urgency
-from claude_tray.settings import NotificationSettings, Settings
+from claude_tray.settings.schema import NotificationSettings, Settings
 from tests.support.clock import FakeClock
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

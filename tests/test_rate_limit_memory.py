@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from claude_tray.errors import RETRY_AFTER_CAP, RateLimited
-from claude_tray.last_poll import RateLimitMemory, read_records
 from claude_tray.model import Health, UsageSnapshot
+from claude_tray.usage.last_poll import RateLimitMemory, read_records
 from tests.support.clock import FakeClock
 from tests.support.http import LoopbackServer, Reply
 from tests.support.watch import WatchProcess

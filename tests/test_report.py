@@ -15,7 +15,7 @@ from claude_tray.model import (
     UsageWindow,
     WindowGroup,
 )
-from claude_tray.report import (
+from claude_tray.report.status import (
     account_json,
     extra_text,
     format_clock,

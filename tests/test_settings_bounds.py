@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from claude_tray.errors import ConfigError
-from claude_tray.settings import parse_settings
+from claude_tray.settings.schema import parse_settings
 
 
 def problems(text: str) -> list[str]:
@@ -100,7 +100,7 @@ def test_config_check_says_so_for_a_deep_file(tmp_path, monkeypatch) -> None:  #
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("module", ["claude_tray.netrules", "claude_tray.log"])
+@pytest.mark.parametrize("module", ["claude_tray.api.netrules", "claude_tray.log"])
 def test_doctests(module: str) -> None:
     import doctest
     import importlib

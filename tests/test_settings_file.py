@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 
 from claude_tray.errors import ClaudeTrayError, ConfigError
-from claude_tray.settings import AccountSettings, Settings, load_settings, parse_settings
-from claude_tray.settings_doc import DOCS, ENV_DEFAULTS, default_file_text, key_docs, markdown_table
-from claude_tray.settings_file import (
+from claude_tray.settings.docs import DOCS, ENV_DEFAULTS, default_file_text, key_docs, markdown_table
+from claude_tray.settings.file import (
     SettingsWatcher,
     append_account,
     ensure_settings_file,
@@ -28,6 +27,7 @@ from claude_tray.settings_file import (
     remove_account,
     set_value,
 )
+from claude_tray.settings.schema import AccountSettings, Settings, load_settings, parse_settings
 
 PERSONAL = """\
 # my settings, hand written
@@ -104,7 +104,7 @@ def test_docs_cover_every_schema_field_and_nothing_else() -> None:
 
 def test_readme_settings_table_is_the_generated_one(repo_root: Path) -> None:
     readme = (repo_root / "README.md").read_text(encoding="utf-8")
-    assert markdown_table() in readme, "run: python -m claude_tray.settings_doc and paste into README"
+    assert markdown_table() in readme, "run: python -m claude_tray.settings.docs and paste into README"
 
 
 # -- app edits keep everything the person wrote --------------------------------------------------
@@ -421,7 +421,7 @@ def test_config_edit_runs_the_editor_then_checks(tmp_path: Path, isolated_home: 
 def test_config_check_warns_about_a_ring_no_reading_reports(isolated_home: Path) -> None:
     from datetime import UTC, datetime
 
-    from claude_tray.history import History, Reading, default_path
+    from claude_tray.usage.history import History, Reading, default_path
 
     default = isolated_home / ".config" / "claude-tray" / "config.toml"
     ensure_settings_file(default)

@@ -12,12 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_tray.commands.statusline import feed_line, install, is_ours, uninstall
-from claude_tray.errors import AuthError, ConfigError, NoCredentialError, StatuslineInputError
-from claude_tray.fetch import AccountFetcher, build_fetchers
-from claude_tray.model import SourceKind, WindowGroup
-from claude_tray.settings import parse_settings
-from claude_tray.statusline import (
+from claude_tray.claude_code.statusline import (
     FeedReading,
     LimitReading,
     RecordStore,
@@ -27,6 +22,11 @@ from claude_tray.statusline import (
     record_snapshot,
     status_text,
 )
+from claude_tray.commands.statusline import feed_line, install, is_ours, uninstall
+from claude_tray.errors import AuthError, ConfigError, NoCredentialError, StatuslineInputError
+from claude_tray.model import SourceKind, WindowGroup
+from claude_tray.settings.schema import parse_settings
+from claude_tray.usage.fetch import AccountFetcher, build_fetchers
 from tests.support.claude_code import write_login
 from tests.support.clock import FakeClock
 from tests.support.dates import touch_now
@@ -423,10 +423,10 @@ def tree(root: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def test_statusline_and_transcript_reading_never_write_under_claude_dir(isolated_home: Path) -> None:
+    from claude_tray.claude_code.transcripts import TranscriptScanner
     from claude_tray.clock import SystemClock
-    from claude_tray.sources.freshest import FreshestFetcher
     from claude_tray.sources.usage_cache import UsageCacheReader
-    from claude_tray.transcripts import TranscriptScanner
+    from claude_tray.usage.freshest import FreshestFetcher
 
     claude = isolated_home / ".claude"
     project = claude / "projects" / "-home-me-proj"
@@ -550,8 +550,8 @@ def test_statusline_only_accounts_never_send_anything(
 
 
 def test_statusline_only_account_without_records_says_how_to_fix(tmp_path: Path, clock: FakeClock) -> None:
-    from claude_tray.sources.freshest import FreshestFetcher
     from claude_tray.sources.usage_cache import UsageCacheReader
+    from claude_tray.usage.freshest import FreshestFetcher
 
     cache = UsageCacheReader(tmp_path / "c" / ".claude.json", "cc")
     with pytest.raises(NoCredentialError) as info:
@@ -560,7 +560,7 @@ def test_statusline_only_account_without_records_says_how_to_fix(tmp_path: Path,
 
 
 def test_doctor_sees_whether_a_statusline_account_has_records(tmp_path: Path, clock: FakeClock) -> None:
-    from claude_tray.settings import AccountSettings
+    from claude_tray.settings.schema import AccountSettings
     from claude_tray.sources import describe_sources
 
     account = AccountSettings(name="cc", source="statusline", config_dir=str(tmp_path / "c"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_tray.transcripts import (
+from claude_tray.claude_code.transcripts import (
     SessionContext,
     TranscriptScanner,
     context_limit,
@@ -288,7 +288,7 @@ def test_missing_config_dir_is_no_sessions(tmp_path: Path) -> None:
 
 
 def test_menu_section_lists_active_sessions_under_the_accounts() -> None:
-    from claude_tray.settings import Settings
+    from claude_tray.settings.schema import Settings
     from claude_tray.tray.view import SEPARATOR, build_view
 
     now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

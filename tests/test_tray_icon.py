@@ -20,7 +20,7 @@ from claude_tray.model import (
     WindowGroup,
 )
 from claude_tray.render.ring import IconRenderer
-from claude_tray.settings import Settings
+from claude_tray.settings.schema import Settings
 from claude_tray.tray.icon import Command, TrayIcon, display_available, load_backend
 from claude_tray.tray.view import Action, TrayView, build_view
 

@@ -17,7 +17,7 @@ import pytest
 from claude_tray import __version__
 from claude_tray.api.client import UsageClient
 from claude_tray.errors import ResponseFormatError, TransientApiError
-from claude_tray.update import (
+from claude_tray.updates.check import (
     RELEASES_URL,
     Install,
     InstallKind,

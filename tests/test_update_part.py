@@ -15,12 +15,12 @@ import pytest
 
 from claude_tray import __version__
 from claude_tray.api.client import UsageClient
+from claude_tray.app.parts.updates import CHECK_LABEL, UpdateChecker, menu_label
 from claude_tray.errors import TransientApiError
-from claude_tray.last_poll import default_path, read_records
 from claude_tray.model import Health
 from claude_tray.tray.view import Action, TrayView
-from claude_tray.update import Install, InstallKind, UpdateCheck, Version, check_for_update
-from claude_tray.update_part import CHECK_LABEL, UpdateChecker, menu_label
+from claude_tray.updates.check import Install, InstallKind, UpdateCheck, Version, check_for_update
+from claude_tray.usage.last_poll import default_path, read_records
 from tests.support.http import LoopbackServer, Reply
 from tests.test_hot_reload import StandInTray
 
@@ -91,11 +91,11 @@ def labels(view: TrayView) -> list[str]:
 
 
 def run_app(tmp_path: Path, config: str, person: object) -> None:
-    from claude_tray.app import PART_FACTORIES, App
+    from claude_tray.app.core import PART_FACTORIES, App
     from claude_tray.clock import SystemClock
-    from claude_tray.fetch import build_fetchers
     from claude_tray.poller.poller import Poller
-    from claude_tray.settings import parse_settings
+    from claude_tray.settings.schema import parse_settings
+    from claude_tray.usage.fetch import build_fetchers
 
     settings = parse_settings(config)
     clock = SystemClock()

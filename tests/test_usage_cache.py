@@ -21,15 +21,15 @@ from pathlib import Path
 import pytest
 
 from claude_tray.api.client import UsageClient
+from claude_tray.claude_code.statusline import FeedReading, LimitReading, RecordStore, default_root
 from claude_tray.errors import NoCredentialError, RateLimited, RefusedClient
-from claude_tray.fetch import OAuthFetcher
 from claude_tray.model import Health, SourceKind
 from claude_tray.poller.poller import Poller
-from claude_tray.settings import AccountSettings, parse_settings
+from claude_tray.settings.schema import AccountSettings, parse_settings
 from claude_tray.sources import build_source
-from claude_tray.sources.freshest import FreshestFetcher, statusline_aware
 from claude_tray.sources.usage_cache import UsageCacheReader, claude_json_path, parse_cache
-from claude_tray.statusline import FeedReading, LimitReading, RecordStore, default_root
+from claude_tray.usage.fetch import OAuthFetcher
+from claude_tray.usage.freshest import FreshestFetcher, statusline_aware
 from tests.support.claude_code import write_login
 from tests.support.clock import FakeClock
 from tests.support.fixtures import fixture_bytes, fixture_json

@@ -29,9 +29,9 @@ from claude_tray.model import (
     severity,
     worst_severity,
 )
-from claude_tray.notify import NoticeRules
-from claude_tray.report import waybar_json
-from claude_tray.settings import NotificationSettings, Settings
+from claude_tray.notifiers.rules import NoticeRules
+from claude_tray.report.status import waybar_json
+from claude_tray.settings.schema import NotificationSettings, Settings
 from claude_tray.tray.view import icon_spec
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

@@ -15,11 +15,8 @@ from types import ModuleType
 
 import pytest
 
-from claude_tray import wording
 from claude_tray.api import shapes
 from claude_tray.api.parse import parse_overage_spend_limit, parse_usage
-from claude_tray.forecast import account_wall
-from claude_tray.history import readings_of
 from claude_tray.model import (
     AccountStatus,
     Dollars,
@@ -32,11 +29,14 @@ from claude_tray.model import (
     UsageSnapshot,
     UsageWindow,
 )
-from claude_tray.notify import NoticeKind, NoticeRules
+from claude_tray.notifiers.rules import NoticeKind, NoticeRules
 from claude_tray.poller.staleness import as_of
-from claude_tray.report import account_json, format_text, waybar_json
-from claude_tray.settings import NotificationSettings, Settings
+from claude_tray.report import wording
+from claude_tray.report.status import account_json, format_text, waybar_json
+from claude_tray.settings.schema import NotificationSettings, Settings
 from claude_tray.tray.view import build_view, icon_spec
+from claude_tray.usage.forecast import account_wall
+from claude_tray.usage.history import readings_of
 from tests.support.fixtures import fixture_json
 from tests.test_parse import EXPECTED, A, U, W
 

@@ -19,8 +19,8 @@ from claude_tray.model import (
     UsageWindow,
     WindowGroup,
 )
-from claude_tray.report import waybar_json
-from claude_tray.settings import Settings
+from claude_tray.report.status import waybar_json
+from claude_tray.settings.schema import Settings
 from tests.support.clock import FakeClock
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -117,7 +117,7 @@ def test_a_closed_reader_stops_watch() -> None:
 
 
 def test_json_lines_carry_forecast_and_sessions_like_status_json() -> None:
-    from claude_tray.forecast import Forecast, Outlook
+    from claude_tray.usage.forecast import Forecast, Outlook
 
     out = io.StringIO()
     listener, _ = printer("json", out)

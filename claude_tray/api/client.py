@@ -23,6 +23,7 @@ import requests.adapters
 import urllib3.exceptions
 
 from claude_tray import __version__
+from claude_tray.api.netrules import header_problem
 from claude_tray.api.transport import (
     BodyTooLarge,
     GuardedAdapter,
@@ -40,7 +41,6 @@ from claude_tray.errors import (
     TransientApiError,
 )
 from claude_tray.log import printable, redact, remember_secret
-from claude_tray.netrules import header_problem
 
 __all__ = ["PROJECT_URL", "UsageClient", "default_user_agent", "parse_retry_after"]
 

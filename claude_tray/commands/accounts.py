@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from claude_tray.clock import Clock
-    from claude_tray.settings import AccountSettings, Settings
+    from claude_tray.settings.schema import AccountSettings, Settings
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -69,7 +69,7 @@ def _error(message: str, hint: str = "") -> None:
 
 
 def _load(path: Path) -> Settings:
-    from claude_tray.settings import load_settings
+    from claude_tray.settings.schema import load_settings
 
     return load_settings(path)
 
@@ -80,7 +80,7 @@ def _load(path: Path) -> Settings:
 def _list(path: Path, *, as_json: bool) -> int:
     import json
 
-    from claude_tray.accounts import logged_in_accounts
+    from claude_tray.claude_code.logins import logged_in_accounts
     from claude_tray.clock import SystemClock
 
     settings = _load(path)
@@ -117,8 +117,8 @@ def _row(account: AccountSettings, *, logged_in: bool) -> dict[str, object]:
 def _add(path: Path, source: str, config_dir_arg: str | None, name: str | None) -> int:
     from claude_tray.clock import SystemClock
     from claude_tray.errors import ConfigError, ConfigProblem
-    from claude_tray.settings import AccountSettings
-    from claude_tray.settings_file import append_account
+    from claude_tray.settings.file import append_account
+    from claude_tray.settings.schema import AccountSettings
 
     settings = _load(path)
     config_dir = str(Path(config_dir_arg).expanduser().absolute()) if config_dir_arg else ""
@@ -147,8 +147,8 @@ def _add_web(path: Path, name: str | None) -> int:
     """One flow: the key (prompt or stdin), checked against claude.ai, kept in the keyring, table appended."""
     from claude_tray.commands.login_web import LoginFailed, store_checked_key
     from claude_tray.errors import ConfigError, ConfigProblem
-    from claude_tray.settings import AccountSettings
-    from claude_tray.settings_file import append_account
+    from claude_tray.settings.file import append_account
+    from claude_tray.settings.schema import AccountSettings
 
     settings = _load(path)
     label = name or "web"
@@ -217,7 +217,7 @@ def _reads_default_dir(account: AccountSettings) -> bool:
 
 
 def _remove(path: Path, name: str) -> int:
-    from claude_tray.settings_file import remove_account
+    from claude_tray.settings.file import remove_account
 
     remove_account(path, name)
     sys.stdout.write(f"removed account {name!r} (its lines are commented out in {path})\n")

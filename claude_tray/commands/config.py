@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from claude_tray.settings import Settings
+    from claude_tray.settings.schema import Settings
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -45,8 +45,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _check(path: Path) -> int:
     from claude_tray.errors import ConfigError
-    from claude_tray.settings import load_settings
-    from claude_tray.settings_file import problem_lines
+    from claude_tray.settings.file import problem_lines
+    from claude_tray.settings.schema import load_settings
 
     try:
         settings = load_settings(path)
@@ -81,7 +81,7 @@ def _reported_keys() -> set[str]:
     """Window keys in the local history (what this plan has really reported); empty without one."""
     import sqlite3
 
-    from claude_tray.history import History, default_path
+    from claude_tray.usage.history import History, default_path
 
     history = History(default_path())
     if not history.exists():
@@ -99,8 +99,8 @@ def _show(path: Path) -> int:
     import tomli_w
 
     from claude_tray.errors import ConfigError
-    from claude_tray.settings import load_settings
-    from claude_tray.settings_file import problem_lines
+    from claude_tray.settings.file import problem_lines
+    from claude_tray.settings.schema import load_settings
 
     try:
         settings = load_settings(path)
@@ -114,7 +114,7 @@ def _show(path: Path) -> int:
 
 def _edit(path: Path) -> int:
     from claude_tray.errors import ClaudeTrayError
-    from claude_tray.settings_file import desktop_opener, editor_command, open_in_editor
+    from claude_tray.settings.file import desktop_opener, editor_command, open_in_editor
 
     try:
         status = open_in_editor(path)

@@ -1,7 +1,7 @@
 """``claude-tray doctor [--json]``: why the icon does not show, or why an account reads nothing.
 
 Gathers the facts here (each probe reads this machine, nothing is sent anywhere: credentials
-are read, never used) and lets :mod:`claude_tray.diagnose` judge them. Exit status 0 when
+are read, never used) and lets :mod:`claude_tray.report.doctor` judge them. Exit status 0 when
 everything needed is present, 1 otherwise.
 """
 
@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from claude_tray.clock import Clock
-    from claude_tray.diagnose import (
+    from claude_tray.model import SourceKind
+    from claude_tray.report.doctor import (
         AccountProbe,
         AutostartProbe,
         BackendProbe,
@@ -23,8 +24,7 @@ if TYPE_CHECKING:
         Probes,
         SettingsProbe,
     )
-    from claude_tray.model import SourceKind
-    from claude_tray.settings import Settings
+    from claude_tray.settings.schema import Settings
 
 __all__ = ["HELP", "add_arguments", "gather", "run"]
 
@@ -39,8 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from claude_tray.clock import SystemClock
-    from claude_tray.diagnose import diagnose, format_report, report_json
     from claude_tray.log import redact, setup_logging
+    from claude_tray.report.doctor import diagnose, format_report, report_json
 
     setup_logging()
     report = diagnose(gather(SystemClock()))
@@ -56,7 +56,7 @@ def gather(clock: Clock) -> Probes:
     import platform
 
     from claude_tray import __version__
-    from claude_tray.diagnose import Probes
+    from claude_tray.report.doctor import Probes
     from claude_tray.tray.icon import display_available
 
     linux_desktop = sys.platform.startswith("linux") or "bsd" in sys.platform
@@ -87,8 +87,8 @@ def gather(clock: Clock) -> Probes:
 
 def _backend() -> BackendProbe:
     """The backend the tray would use, every reason another was not, and the tray host."""
-    from claude_tray.diagnose import BackendProbe
     from claude_tray.errors import TrayUnavailable
+    from claude_tray.report.doctor import BackendProbe
     from claude_tray.tray.icon import LINUX_BACKENDS, load_backend, tray_host
 
     forced = os.environ.get("PYSTRAY_BACKEND")  # read first: load_backend sets it
@@ -136,10 +136,10 @@ def _keyring_problem() -> str:
 
 
 def _settings() -> tuple[SettingsProbe, Settings]:
-    from claude_tray.diagnose import SettingsProbe
     from claude_tray.errors import ConfigError
     from claude_tray.paths import settings_file
-    from claude_tray.settings import Settings, load_settings
+    from claude_tray.report.doctor import SettingsProbe
+    from claude_tray.settings.schema import Settings, load_settings
 
     path = settings_file()
     try:
@@ -152,16 +152,16 @@ def _settings() -> tuple[SettingsProbe, Settings]:
 
 def _autostart() -> AutostartProbe:
     from claude_tray.autostart import get_autostart
-    from claude_tray.diagnose import AutostartProbe
+    from claude_tray.report.doctor import AutostartProbe
 
     entry = get_autostart()
     return AutostartProbe(entry.SUPPORTED, entry.is_enabled(), entry.location)
 
 
 def _accounts(settings: Settings, clock: Clock) -> tuple[AccountProbe, ...]:
-    from claude_tray.diagnose import AccountProbe
-    from claude_tray.last_poll import default_path, read_records
+    from claude_tray.report.doctor import AccountProbe
     from claude_tray.sources import describe_sources
+    from claude_tray.usage.last_poll import default_path, read_records
 
     records = read_records(default_path())
     return tuple(
@@ -177,10 +177,10 @@ def _accounts(settings: Settings, clock: Clock) -> tuple[AccountProbe, ...]:
 
 def _bridges(settings: Settings) -> tuple[BridgeProbe, ...]:
     """Each Claude Code config dir of the accounts: the bridge's state and the usage cache's age."""
-    from claude_tray.accounts import OAUTH_SOURCES
-    from claude_tray.bridge import bridge_state
-    from claude_tray.diagnose import BridgeProbe
+    from claude_tray.claude_code.bridge import bridge_state
+    from claude_tray.claude_code.logins import OAUTH_SOURCES
     from claude_tray.paths import claude_config_dir
+    from claude_tray.report.doctor import BridgeProbe
     from claude_tray.sources.usage_cache import UsageCacheReader, claude_json_path
 
     probes: dict[str, BridgeProbe] = {}

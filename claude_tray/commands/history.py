@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from claude_tray.history import ExtraReading, History, Reading
     from claude_tray.model import Thresholds
+    from claude_tray.usage.history import ExtraReading, History, Reading
 
 __all__ = ["HELP", "add_arguments", "parse_since", "run"]
 
@@ -58,7 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from claude_tray.history import History, HistoryError, default_path
+    from claude_tray.usage.history import History, HistoryError, default_path
 
     now = datetime.now(UTC)
     since = args.since or now - timedelta(days=7)
@@ -89,7 +89,7 @@ def _unknown_account(history: History, account: str | None) -> str:
         return ""
     from claude_tray.errors import ConfigError
     from claude_tray.paths import settings_file
-    from claude_tray.settings import load_settings
+    from claude_tray.settings.schema import load_settings
 
     try:
         configured = [a.name for a in load_settings(settings_file()).accounts]
@@ -114,7 +114,7 @@ def _load(history: History, account: str | None, since: datetime) -> tuple[list[
 def _thresholds() -> Thresholds:
     from claude_tray.errors import ConfigError
     from claude_tray.paths import settings_file
-    from claude_tray.settings import load_settings
+    from claude_tray.settings.schema import load_settings
 
     try:
         return load_settings(settings_file()).thresholds
@@ -128,7 +128,7 @@ def _thresholds() -> Thresholds:
 def _write_chart(history: History, out: str, account: str | None, now: datetime) -> bool:
     from pathlib import Path
 
-    from claude_tray.history import write_chart
+    from claude_tray.usage.history import write_chart
 
     target = Path(out).expanduser()
     try:
@@ -220,8 +220,8 @@ def _listing(
 def _account_listing(
     account: str, readings: Sequence[Reading], extras: Sequence[ExtraReading], now: datetime
 ) -> str:
-    from claude_tray.forecast import describe, forecast_all
-    from claude_tray.report import format_percent
+    from claude_tray.report.status import format_percent
+    from claude_tray.usage.forecast import describe, forecast_all
 
     rows = sorted(
         [r for r in readings if r.account == account]

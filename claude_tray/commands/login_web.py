@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from claude_tray.api.parse import Organization
-    from claude_tray.settings import AccountSettings, Settings
+    from claude_tray.settings.schema import AccountSettings, Settings
     from claude_tray.sources.web_key import WebKeySource
 
 __all__ = ["HELP", "LoginFailed", "add_arguments", "run", "store_checked_key"]
@@ -68,7 +68,7 @@ def store_checked_key(settings: Settings, account: AccountSettings) -> Organizat
 def _settings() -> Settings:
     from claude_tray.errors import ConfigError
     from claude_tray.paths import settings_file
-    from claude_tray.settings import load_settings
+    from claude_tray.settings.schema import load_settings
 
     try:
         return load_settings(settings_file())
@@ -77,7 +77,7 @@ def _settings() -> Settings:
 
 
 def _account(settings: Settings, name: str | None) -> AccountSettings:
-    from claude_tray.settings import AccountSettings
+    from claude_tray.settings.schema import AccountSettings
 
     if name is not None:
         found = next((a for a in settings.accounts if a.name == name), None)

@@ -1,7 +1,7 @@
 """``claude-tray`` / ``claude-tray run``: the tray icon (``--demo``: against a built-in fake API).
 
 Only one tray runs per user session: a second start says so and exits 0
-(:mod:`claude_tray.instance`). Without a display or a tray host it prints one line saying what is missing and what to use
+(:mod:`claude_tray.app.instance`). Without a display or a tray host it prints one line saying what is missing and what to use
 instead (``claude-tray status`` / ``watch``), and exits 2. Ways out, all clean (threads joined,
 exit status 0): the menu's Quit, Ctrl+C, SIGTERM/SIGHUP (``kill <pid>``). The XEmbed (xorg)
 backend has no menu: there a left click refreshes and a signal quits.
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     setup_logging(logging.INFO if args.verbose else logging.WARNING)
     try:
         if args.demo:
-            from claude_tray.demo import run_demo
+            from claude_tray.app.demo import run_demo
 
             return run_demo(wait_for_tray=args.wait_for_tray)
         return _run_tray(args.wait_for_tray)
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _write_default_settings(path: Path) -> None:
     """The first run writes the commented default file ("Edit settings..." then opens something)."""
-    from claude_tray.settings_file import ensure_settings_file
+    from claude_tray.settings.file import ensure_settings_file
 
     try:
         ensure_settings_file(path)
@@ -69,11 +69,11 @@ def _write_default_settings(path: Path) -> None:
 
 
 def _run_tray(wait_for_tray: float) -> int:
+    from claude_tray.app.instance import InstanceLock, default_lock_path
+    from claude_tray.app.launch import launch, preflight
     from claude_tray.errors import ConfigError
-    from claude_tray.instance import InstanceLock, default_lock_path
-    from claude_tray.launch import launch, preflight
     from claude_tray.paths import settings_file
-    from claude_tray.settings import load_settings, parse_settings
+    from claude_tray.settings.schema import load_settings, parse_settings
 
     lock = InstanceLock(default_lock_path())
     if not lock.acquire():  # one tray per session; status and watch stay usable beside it

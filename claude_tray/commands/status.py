@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from claude_tray.clock import Clock
-    from claude_tray.fetch import AccountFetcher
-    from claude_tray.forecast import Forecast
     from claude_tray.model import AccountStatus
-    from claude_tray.settings import AccountSettings, Settings
+    from claude_tray.settings.schema import AccountSettings, Settings
+    from claude_tray.usage.fetch import AccountFetcher
+    from claude_tray.usage.forecast import Forecast
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -32,9 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from claude_tray.clock import SystemClock
     from claude_tray.errors import ConfigError
-    from claude_tray.fetch import build_fetchers
     from claude_tray.log import setup_logging
-    from claude_tray.report import format_text, status_document
+    from claude_tray.report.status import format_text, status_document
+    from claude_tray.usage.fetch import build_fetchers
 
     setup_logging()
     clock = SystemClock()
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     statuses = [_with_stored(s, clock) for s in statuses]
     walls = _walls(settings, statuses, clock)
     if args.json:
-        from claude_tray.sessions import add_sessions  # context window per Claude Code session
+        from claude_tray.claude_code.sessions import add_sessions  # context window per Claude Code session
 
         document = add_sessions(status_document(statuses, walls, clock.now()), settings, clock.now())
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _settings(only: str | None) -> Settings:
     from claude_tray.paths import settings_file
-    from claude_tray.settings import load_settings, select_accounts
+    from claude_tray.settings.schema import load_settings, select_accounts
 
     return select_accounts(load_settings(settings_file()), only)
 
@@ -104,11 +104,11 @@ def _with_stored(status: AccountStatus, clock: Clock) -> AccountStatus:
     """A failed read shows the last stored reading (history, or the daemon's) and its next try."""
     from dataclasses import replace
 
-    from claude_tray.history import History, default_path
-    from claude_tray.last_poll import default_path as last_poll_path
-    from claude_tray.last_poll import read_records
     from claude_tray.model import Health
-    from claude_tray.stored_reading import next_try, stored_snapshot
+    from claude_tray.usage.history import History, default_path
+    from claude_tray.usage.last_poll import default_path as last_poll_path
+    from claude_tray.usage.last_poll import read_records
+    from claude_tray.usage.stored_reading import next_try, stored_snapshot
 
     if status.health is Health.FRESH:
         return status
@@ -120,9 +120,9 @@ def _with_stored(status: AccountStatus, clock: Clock) -> AccountStatus:
 
 def _walls(settings: Settings, statuses: Sequence[AccountStatus], clock: Clock) -> dict[str, Forecast]:
     """Record each fresh reading in the history (when enabled) and forecast from it."""
-    from claude_tray.forecast import account_wall
-    from claude_tray.history import History, HistoryListener, default_path
     from claude_tray.model import Health
+    from claude_tray.usage.forecast import account_wall
+    from claude_tray.usage.history import History, HistoryListener, default_path
 
     recorder = HistoryListener(History(default_path()), clock.now, settings.history.retention_days)
     walls: dict[str, Forecast] = {}

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _store_root() -> Path:
-    from claude_tray.statusline import default_root
+    from claude_tray.claude_code.statusline import default_root
 
     return default_root()
 
@@ -109,7 +109,7 @@ def feed_line(
 
 
 def _our_part(raw: bytes, config_dir: Path, store_root: Path, now: datetime) -> str:
-    from claude_tray.statusline import RecordStore, parse_feed, status_text
+    from claude_tray.claude_code.statusline import RecordStore, parse_feed, status_text
 
     try:
         reading = parse_feed(raw)
@@ -170,7 +170,7 @@ def our_command(config_dir: Path) -> str:
     import shutil
     import subprocess
 
-    from claude_tray.statusline import absolute_dir
+    from claude_tray.claude_code.statusline import absolute_dir
 
     script = Path(sys.argv[0])
     if script.name in ("claude-tray", "claude-tray.exe") and script.exists():
@@ -184,7 +184,7 @@ def our_command(config_dir: Path) -> str:
 
 
 def _backup_path(store_root: Path, config_dir: Path) -> Path:
-    from claude_tray.statusline import config_key
+    from claude_tray.claude_code.statusline import config_key
 
     return store_root / f"install-{config_key(config_dir)}.json"
 
@@ -282,7 +282,7 @@ def _dir_flag(config_dir: Path) -> str:
 def _save_backup(store_root: Path, config_dir: Path, data: Settings) -> None:
     import json
 
-    from claude_tray.statusline import absolute_dir, replace_file
+    from claude_tray.claude_code.statusline import absolute_dir, replace_file
 
     document = {
         "schema": _BACKUP_SCHEMA,
@@ -313,8 +313,8 @@ def _edit_settings(
     Returns (path, whether it was written, the statusLine value before). A symlinked file (a
     dotfiles repo) is written through to its target rather than replaced by a plain file.
     """
+    from claude_tray.claude_code.statusline import replace_file
     from claude_tray.errors import ConfigError, ConfigProblem
-    from claude_tray.statusline import replace_file
 
     path = config_dir / "settings.json"
     target = path.resolve() if path.is_symlink() else path

@@ -13,8 +13,8 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from claude_tray.settings import NetworkSettings
-    from claude_tray.update import UpdateCheck
+    from claude_tray.settings.schema import NetworkSettings
+    from claude_tray.updates.check import UpdateCheck
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from claude_tray.api.client import UsageClient
     from claude_tray.errors import ClaudeTrayError
     from claude_tray.log import redact, setup_logging
-    from claude_tray.update import check_for_update, failure_reason, index_url
+    from claude_tray.updates.check import check_for_update, failure_reason, index_url
 
     setup_logging()
     network = _network()
@@ -83,7 +83,7 @@ def _network() -> NetworkSettings:
     """The [network] settings (User-Agent, timeout, proxies); defaults if the file is unusable."""
     from claude_tray.errors import ConfigError
     from claude_tray.paths import settings_file
-    from claude_tray.settings import Settings, load_settings
+    from claude_tray.settings.schema import Settings, load_settings
 
     try:
         return load_settings(settings_file()).network

@@ -27,14 +27,14 @@ if TYPE_CHECKING:
     import queue
     from collections.abc import Callable, Mapping
 
+    from claude_tray.app.parts.history import Forecaster
+    from claude_tray.app.parts.live import Live
+    from claude_tray.claude_code.sessions import SessionWatch
     from claude_tray.clock import Clock
-    from claude_tray.forecast import Forecast
-    from claude_tray.history_part import Forecaster
-    from claude_tray.live import Live
     from claude_tray.model import AccountStatus, StatusChange, Thresholds
     from claude_tray.poller.poller import Poller
-    from claude_tray.sessions import SessionWatch
-    from claude_tray.settings import Settings
+    from claude_tray.settings.schema import Settings
+    from claude_tray.usage.forecast import Forecast
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -59,12 +59,12 @@ def run(args: argparse.Namespace) -> int:
 
     from claude_tray.clock import SystemClock
     from claude_tray.errors import ConfigError
-    from claude_tray.fetch import build_fetchers
-    from claude_tray.last_poll import LastPollRecorder, default_path
     from claude_tray.log import setup_logging
     from claude_tray.paths import settings_file
     from claude_tray.poller.poller import Poller
-    from claude_tray.settings import load_settings, select_accounts
+    from claude_tray.settings.schema import load_settings, select_accounts
+    from claude_tray.usage.fetch import build_fetchers
+    from claude_tray.usage.last_poll import LastPollRecorder, default_path
 
     setup_logging()
     try:
@@ -99,9 +99,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _forecaster(printer: _Printer, clock: Clock) -> Forecaster:
     """History and the binding-wall forecast: the same listener the tray uses (JSON lines carry it)."""
-    from claude_tray.history import History
-    from claude_tray.history import default_path as history_path
-    from claude_tray.history_part import Forecaster
+    from claude_tray.app.parts.history import Forecaster
+    from claude_tray.usage.history import History
+    from claude_tray.usage.history import default_path as history_path
 
     forecaster = Forecaster(printer.settings, clock.now, History(history_path()))
     printer.walls = forecaster.walls
@@ -110,11 +110,11 @@ def _forecaster(printer: _Printer, clock: Clock) -> Forecaster:
 
 def _live(settings: Settings, clock: Clock, poller: Poller, printer: _Printer, only: str | None) -> Live:
     """Notifications and hot reload; a reload keeps the --account selection."""
+    from claude_tray.app.parts.live import build_live
     from claude_tray.errors import ConfigError
-    from claude_tray.fetch import build_fetchers
-    from claude_tray.live import build_live
     from claude_tray.paths import settings_file
-    from claude_tray.settings import load_settings, select_accounts
+    from claude_tray.settings.schema import load_settings, select_accounts
+    from claude_tray.usage.fetch import build_fetchers
 
     def apply(new: Settings) -> None:
         try:
@@ -167,7 +167,7 @@ def _serve(
     ``tick`` (the settings-file check) runs whenever no nudge came for a reload period."""
     import queue
 
-    from claude_tray.reload import reload_every
+    from claude_tray.settings.reload import reload_every
 
     every = min(_IDLE_WAKE, reload_every())
     while not stop.is_set():
@@ -239,16 +239,16 @@ class _Printer:
 
     def _render(self, status: AccountStatus) -> str:
         if self._format == "waybar":
-            from claude_tray.report import waybar_json
+            from claude_tray.report.status import waybar_json
 
             return json.dumps(waybar_json(status, self._thresholds, self._clock.now()), ensure_ascii=False)
         return json.dumps(self._account_line(status), ensure_ascii=False)
 
     def _account_line(self, status: AccountStatus) -> dict[str, object]:
         """The account object of ``status --json``: with its ``forecast`` and ``sessions``."""
-        from claude_tray.report import status_document
-        from claude_tray.sessions import SessionWatch
-        from claude_tray.transcripts import session_json
+        from claude_tray.claude_code.sessions import SessionWatch
+        from claude_tray.claude_code.transcripts import session_json
+        from claude_tray.report.status import status_document
 
         now = self._clock.now()
         accounts = status_document([status], self.walls(), now)["accounts"]

@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Callable
 
-from claude_tray.notify import Notice, Notifier
+from claude_tray.notifiers.rules import Notice, Notifier
 
 __all__ = ["LogNotifier", "default_notifier"]
 

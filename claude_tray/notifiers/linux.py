@@ -14,7 +14,7 @@ from typing import Any
 
 from claude_tray.autostart.base import icon_reference
 from claude_tray.errors import NotifyError
-from claude_tray.notify import Notice, NoticeKind
+from claude_tray.notifiers.rules import Notice, NoticeKind
 
 __all__ = ["APP_NAME", "DBusNotifier"]
 

@@ -11,7 +11,7 @@ import subprocess
 from collections.abc import Callable, Sequence
 
 from claude_tray.errors import NotifyError
-from claude_tray.notify import Notice
+from claude_tray.notifiers.rules import Notice
 
 __all__ = ["OsascriptNotifier", "applescript"]
 

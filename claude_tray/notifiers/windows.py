@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from claude_tray.errors import NotifyError
-from claude_tray.notify import Notice
+from claude_tray.notifiers.rules import Notice
 
 __all__ = ["TrayBalloonNotifier"]
 

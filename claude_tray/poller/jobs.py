@@ -12,8 +12,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 
 from claude_tray.errors import ClaudeTrayError
-from claude_tray.fetch import AccountFetcher
 from claude_tray.poller.outcome import Outcome, OutcomeKind, outcome_of, success
+from claude_tray.usage.fetch import AccountFetcher
 
 __all__ = ["Job", "JobResult", "JobRunner"]
 

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from claude_tray.errors import RETRY_AFTER_CAP
 from claude_tray.model import Health
 from claude_tray.poller.outcome import Outcome, OutcomeKind
-from claude_tray.settings import MIN_POLL_INTERVAL, Settings, min_poll_interval
+from claude_tray.settings.schema import MIN_POLL_INTERVAL, Settings, min_poll_interval
 
 __all__ = ["Decision", "History", "PollPolicy", "backoff", "decide", "record"]
 
@@ -82,7 +82,7 @@ class PollPolicy:
         the Cloudflare pause and the credential re-check scaled down by the same factor
         (floor / 60 s), so end-to-end tests see real backoff shapes in seconds, not hours.
 
-        >>> from claude_tray.settings import GeneralSettings
+        >>> from claude_tray.settings.schema import GeneralSettings
         >>> PollPolicy.from_settings(Settings(), floor=60.0).penalty_base
         120.0
         >>> fast = PollPolicy.from_settings(Settings(general=GeneralSettings(poll_interval=1.0)), floor=0.5)

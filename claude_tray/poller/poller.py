@@ -24,7 +24,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from claude_tray.clock import Clock
-from claude_tray.fetch import AccountFetcher, abort_fetches
 from claude_tray.model import AccountStatus, Health, SourceKind, StatusChange
 from claude_tray.poller import account as acc
 from claude_tray.poller.account import AccountState
@@ -32,7 +31,8 @@ from claude_tray.poller.jobs import Job, JobResult, JobRunner
 from claude_tray.poller.policy import PollPolicy, decide
 from claude_tray.poller.staleness import next_reset
 from claude_tray.poller.status import clock_text, status_of
-from claude_tray.settings import Settings
+from claude_tray.settings.schema import Settings
+from claude_tray.usage.fetch import AccountFetcher, abort_fetches
 
 __all__ = ["Listener", "Poller"]
 

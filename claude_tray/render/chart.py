@@ -18,10 +18,10 @@ from types import MappingProxyType
 
 from PIL import Image, ImageDraw, ImageFont
 
-from claude_tray.forecast import FIVE_HOURS, window_length
-from claude_tray.history import Reading
 from claude_tray.model import Severity, Thresholds
 from claude_tray.render.theme import SEVERITY_COLOURS, Rgba, mix
+from claude_tray.usage.forecast import FIVE_HOURS, window_length
+from claude_tray.usage.history import Reading
 
 __all__ = [
     "BACKGROUND",

@@ -1,6 +1,6 @@
 """The status-line records as a credential source, for ``doctor`` (zero requests, no token).
 
-Reading the records for a fetch is :mod:`claude_tray.sources.freshest`'s job.
+Reading the records for a fetch is :mod:`claude_tray.usage.freshest`'s job.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from collections.abc import Hashable
 from pathlib import Path
 from typing import ClassVar
 
+from claude_tray.claude_code.statusline import RecordStore, default_root
 from claude_tray.errors import NoCredentialError
 from claude_tray.model import SourceKind
 from claude_tray.sources.base import Credential, CredentialSource
-from claude_tray.statusline import RecordStore, default_root
 
 __all__ = ["INSTALL_HINT", "StatuslineRecordSource"]
 

@@ -8,7 +8,7 @@ costs no request and needs no token. The file sits at ``~/.claude.json`` (not in
 key is looked at, and the file is never written.
 
 The cache can be old (some installs stopped refreshing it around 2026-08): the snapshot is dated
-``fetchedAtMs``, so it wins only where it is the freshest reading (see :mod:`claude_tray.fuse`).
+``fetchedAtMs``, so it wins only where it is the freshest reading (see :mod:`claude_tray.usage.fuse`).
 
 >>> body = b'{"cachedUsageUtilization": {"fetchedAtMs": 1795320000000, "utilization": {"five_hour": {"utilization": 12}}}}'
 >>> snap = parse_cache(body, account="me")

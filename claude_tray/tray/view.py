@@ -10,7 +10,7 @@ Countdowns ("resets in 2h 14m (14:30)") and ages ("updated 3m ago") are computed
 at most once a minute and only while something would change. Unknown numbers are never 0 %.
 
 >>> from datetime import UTC, datetime
->>> from claude_tray.settings import Settings
+>>> from claude_tray.settings.schema import Settings
 >>> view = build_view([], Settings(), datetime(2026, 1, 1, tzinfo=UTC))
 >>> view.icon.health, [e.label for e in view.menu if e.action is Action.QUIT]
 (<Health.STARTING: 'starting'>, ['Quit'])
@@ -24,9 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
-from claude_tray import wording
-from claude_tray.forecast import Forecast, describe
-from claude_tray.history import EXTRA_WINDOW
+from claude_tray.claude_code.transcripts import SessionContext, session_menu_lines
 from claude_tray.model import (
     AccountStatus,
     ExtraState,
@@ -40,9 +38,11 @@ from claude_tray.model import (
     worst_severity,
 )
 from claude_tray.poller.staleness import RESET_NOTE, as_of, reset_since
-from claude_tray.report import format_age, format_reset
-from claude_tray.settings import Settings
-from claude_tray.transcripts import SessionContext, session_menu_lines
+from claude_tray.report import wording
+from claude_tray.report.status import format_age, format_reset
+from claude_tray.settings.schema import Settings
+from claude_tray.usage.forecast import Forecast, describe
+from claude_tray.usage.history import EXTRA_WINDOW
 
 __all__ = ["SEPARATOR", "USAGE_PAGE", "Action", "MenuEntry", "TrayView", "build_view", "icon_spec"]
 

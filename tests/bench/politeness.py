@@ -26,7 +26,7 @@ from claude_tray.errors import (
 )
 from claude_tray.model import UsageSnapshot
 from claude_tray.poller.poller import Poller
-from claude_tray.settings import Settings
+from claude_tray.settings.schema import Settings
 from tests.support.clock import FakeClock
 from tests.support.polling import Reading, ScriptedFetcher, Step, run_for
 
@@ -81,9 +81,9 @@ def measure_claude_code(
     import tempfile
     from pathlib import Path
 
-    from claude_tray.sources.freshest import FreshestFetcher
+    from claude_tray.claude_code.statusline import FeedReading, LimitReading, RecordStore
     from claude_tray.sources.usage_cache import UsageCacheReader
-    from claude_tray.statusline import FeedReading, LimitReading, RecordStore
+    from claude_tray.usage.freshest import FreshestFetcher
 
     class Counted(FreshestFetcher):
         fetches = 0

@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from claude_tray.transcripts import TranscriptScanner  # noqa: E402
+from claude_tray.claude_code.transcripts import TranscriptScanner  # noqa: E402
 
 MODELS = (("claude-opus-4-6", 0.35), ("claude-sonnet-4-5-20250929", 0.45), ("claude-haiku-4-5-20251001", 0.2))
 WORDS = [
@@ -232,7 +232,7 @@ def append_one(path: Path, tokens: int, index: int) -> None:
 
 def cold_scan_rss_mb(root: Path) -> float:
     """Max RSS of a fresh interpreter that imports the scanner and does one cold scan."""
-    code = "import sys; from claude_tray.transcripts import TranscriptScanner as T; print(len(T(__import__('pathlib').Path(sys.argv[1])).scan()))"
+    code = "import sys; from claude_tray.claude_code.transcripts import TranscriptScanner as T; print(len(T(__import__('pathlib').Path(sys.argv[1])).scan()))"
     subprocess.run([sys.executable, "-c", code, str(root)], check=True, cwd=ROOT, capture_output=True)
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 

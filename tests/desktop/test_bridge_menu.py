@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_tray.bridge_part import BRIDGE_LABEL, NO_NUMBERS_LINE, UNDO_LABEL
+from claude_tray.app.parts.bridge import BRIDGE_LABEL, NO_NUMBERS_LINE, UNDO_LABEL
 from claude_tray.commands.statusline import is_ours
 from tests.desktop.helpers import traytest as tt
 from tests.desktop.helpers.app import TrayProcess, write_login, write_settings

@@ -1,7 +1,7 @@
 """The tray's one-click bridge: "Get numbers from Claude Code's status line (no network)".
 
 Offered for each Claude Code config dir that exists and whose ``settings.json`` does not run
-claude-tray's status line yet (:mod:`claude_tray.bridge`). A click does exactly what
+claude-tray's status line yet (:mod:`claude_tray.claude_code.bridge`). A click does exactly what
 ``claude-tray statusline install`` does (same function: chains an existing status line, atomic,
 reversible); the item then turns into its undo, which does what ``claude-tray statusline
 uninstall`` does (for the rest of this run, while the bridge is still in). While no account
@@ -16,12 +16,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claude_tray.accounts import OAUTH_SOURCES
+from claude_tray.claude_code.logins import OAUTH_SOURCES
 from claude_tray.model import AccountStatus, Health
-from claude_tray.settings import Settings
+from claude_tray.settings.schema import Settings
 
 if TYPE_CHECKING:
-    from claude_tray.app import App, Part
+    from claude_tray.app.core import App, Part
     from claude_tray.tray.view import MenuEntry
 
 __all__ = [
@@ -44,7 +44,7 @@ CHECK_EVERY = 60.0  # seconds between local re-reads of settings.json (an instal
 
 def bridge_dirs(settings: Settings) -> tuple[tuple[str, Path], ...]:
     """(account, config dir) for each distinct Claude Code config dir the bridge could go into now."""
-    from claude_tray.bridge import offerable_dirs
+    from claude_tray.claude_code.bridge import offerable_dirs
     from claude_tray.paths import claude_config_dir
 
     candidates: dict[Path, str] = {}
@@ -94,7 +94,7 @@ class BridgeOffer:
         return bridge_entries(self._offers, self._app.poller.statuses(), self._problem, undo)
 
     def check(self) -> None:
-        from claude_tray.bridge import BridgeState, bridge_state
+        from claude_tray.claude_code.bridge import BridgeState, bridge_state
 
         current = bridge_dirs(self._app.settings)
         gone = [a for a, d in self._installed.items() if bridge_state(d) is not BridgeState.INSTALLED]
@@ -105,8 +105,8 @@ class BridgeOffer:
             self._app.refresh_view()
 
     def install(self, account: str | None) -> None:
+        from claude_tray.claude_code.statusline import default_root
         from claude_tray.commands.statusline import install, our_command
-        from claude_tray.statusline import default_root
 
         config_dir = next((d for name, d in self._offers if name == account), None)
         if config_dir is None or account is None:
@@ -118,8 +118,8 @@ class BridgeOffer:
         self._done()
 
     def uninstall(self, account: str | None) -> None:
+        from claude_tray.claude_code.statusline import default_root
         from claude_tray.commands.statusline import uninstall
-        from claude_tray.statusline import default_root
 
         config_dir = self._installed.get(account or "")
         if config_dir is None or account is None:
@@ -146,7 +146,7 @@ class BridgeOffer:
 
 
 def app_part(app: App) -> Part:
-    from claude_tray.app import Part
+    from claude_tray.app.core import Part
     from claude_tray.tray.view import Action
 
     offer = BridgeOffer(app)

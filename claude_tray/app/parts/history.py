@@ -15,13 +15,13 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from claude_tray.forecast import Forecast, account_wall
-from claude_tray.history import History, HistoryListener, default_path, write_chart
 from claude_tray.model import StatusChange
-from claude_tray.settings import Settings
+from claude_tray.settings.schema import Settings
+from claude_tray.usage.forecast import Forecast, account_wall
+from claude_tray.usage.history import History, HistoryListener, default_path, write_chart
 
 if TYPE_CHECKING:
-    from claude_tray.app import App, Part
+    from claude_tray.app.core import App, Part
 
 __all__ = ["Forecaster", "app_part", "show_history"]
 
@@ -71,8 +71,8 @@ def show_history(history: History, settings: Settings, now: datetime, open_file:
 
 def app_part(app: App) -> Part:
     """The tray's part: the forecaster as a listener, and the "Show history..." action."""
-    from claude_tray.app import Part
-    from claude_tray.settings_file import open_file
+    from claude_tray.app.core import Part
+    from claude_tray.settings.file import open_file
     from claude_tray.tray.view import Action
 
     forecaster = Forecaster(lambda: app.settings, app.clock.now, History(default_path()))

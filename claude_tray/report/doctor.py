@@ -15,11 +15,11 @@ import shlex
 from dataclasses import dataclass
 from datetime import datetime
 
-from claude_tray.bridge import BridgeState
-from claude_tray.last_poll import PollRecord
+from claude_tray.claude_code.bridge import BridgeState
 from claude_tray.model import Health, SourceKind
-from claude_tray.report import format_age
+from claude_tray.report.status import format_age
 from claude_tray.sources import SourceReport
+from claude_tray.usage.last_poll import PollRecord
 
 __all__ = [
     "AccountProbe",

@@ -2,7 +2,7 @@
 
 Every account whose source is a Claude Code login (or its status line) has a config dir; its
 sessions are the transcripts under ``<config_dir>/projects``. Accounts sharing a dir share one
-:class:`~claude_tray.transcripts.TranscriptScanner`, so each file is read once. Reading only:
+:class:`~claude_tray.claude_code.transcripts.TranscriptScanner`, so each file is read once. Reading only:
 nothing is ever written under a config dir.
 """
 
@@ -13,9 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claude_tray.paths import claude_config_dir
-from claude_tray.settings import Settings
-from claude_tray.transcripts import (
+from claude_tray.claude_code.transcripts import (
     ACTIVE_WITHIN,
     SessionContext,
     TranscriptScanner,
@@ -23,9 +21,11 @@ from claude_tray.transcripts import (
     session_json,
     session_menu_lines,
 )
+from claude_tray.paths import claude_config_dir
+from claude_tray.settings.schema import Settings
 
 if TYPE_CHECKING:
-    from claude_tray.app import App, Part
+    from claude_tray.app.core import App, Part
 
 __all__ = ["CLAUDE_CODE_SOURCES", "SessionWatch", "add_sessions", "app_part", "session_dirs"]
 
@@ -79,7 +79,7 @@ def add_sessions(document: dict[str, object], settings: Settings, now: datetime)
 
 def app_part(app: App) -> Part:
     """The tray's "Context windows" section: rescan every 30 s, rebuild the menu when it reads differently."""
-    from claude_tray.app import Part
+    from claude_tray.app.core import Part
 
     watch = SessionWatch(app.settings)
     shown: list[Sequence[SessionContext]] = [()]

@@ -1,7 +1,7 @@
 """Settings hot reload for a running daemon (the tray app and ``claude-tray watch``).
 
 :class:`SettingsReloader` is driven by the caller's own loop or timer: each :meth:`check` costs
-one ``stat()`` (see :class:`~claude_tray.settings_file.SettingsWatcher`). A saved file that
+one ``stat()`` (see :class:`~claude_tray.settings.file.SettingsWatcher`). A saved file that
 loads cleanly and differs from what runs is handed to ``apply``; an invalid one keeps the
 running settings and is handed, once per distinct problem, to ``invalid`` (which shows file:line and the problem in a
 notification and the menu); a later good save calls ``recovered``. No thread of its own.
@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from claude_tray.errors import ConfigError
-from claude_tray.settings import MIN_POLL_INTERVAL, Settings, min_poll_interval
-from claude_tray.settings_file import SettingsWatcher, problem_lines
+from claude_tray.settings.file import SettingsWatcher, problem_lines
+from claude_tray.settings.schema import MIN_POLL_INTERVAL, Settings, min_poll_interval
 
 __all__ = ["RELOAD_EVERY", "SettingsReloader", "reload_every"]
 

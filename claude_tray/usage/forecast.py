@@ -33,9 +33,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from itertools import pairwise
 
-from claude_tray.history import EXTRA_WINDOW, Reading, readings_of
 from claude_tray.model import UsageSnapshot, UsageWindow
-from claude_tray.report import format_clock
+from claude_tray.report.status import format_clock
+from claude_tray.usage.history import EXTRA_WINDOW, Reading, readings_of
 
 __all__ = [
     "FIVE_HOURS",

@@ -3,7 +3,7 @@
 Every fresh snapshot becomes rows in ``readings`` (one per window) and ``extra_usage``, but only
 for values that changed since the last stored row of that account and window, so an idle day
 costs a handful of rows, not 288 polls' worth. A value therefore holds from its row's
-``fetched_at`` until the next row (a step series); :mod:`claude_tray.forecast` reads it that way.
+``fetched_at`` until the next row (a step series); :mod:`claude_tray.usage.forecast` reads it that way.
 
 ``sqlite3`` is imported only when a database is opened: the tray pays nothing for history
 until the first snapshot arrives. Each operation uses its own short-lived connection, so the

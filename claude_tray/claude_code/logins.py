@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 
 from claude_tray.clock import Clock
 from claude_tray.errors import CredentialError
-from claude_tray.settings import AccountSettings, Settings
+from claude_tray.settings.schema import AccountSettings, Settings
 from claude_tray.sources.base import CredentialSource, digest
 
 if TYPE_CHECKING:
-    from claude_tray.app import App, Part
+    from claude_tray.app.core import App, Part
 
 __all__ = ["OAUTH_SOURCES", "app_part", "logged_in", "logged_in_accounts", "token_digest"]
 
@@ -61,7 +61,7 @@ CHECK_EVERY = 120.0  # seconds between local re-reads of the logins while the tr
 
 def app_part(app: App) -> Part:
     """The menu's "logged in to Claude Code" marker; only meaningful with two or more logins."""
-    from claude_tray.app import Part
+    from claude_tray.app.core import Part
 
     marked: list[frozenset[str]] = [frozenset()]
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from claude_tray.clock import Clock
 from claude_tray.errors import AuthError, NoCredentialError, ResponseFormatError, TransientApiError
 from claude_tray.model import SourceKind, UsageSnapshot
-from claude_tray.settings import Settings
+from claude_tray.settings.schema import Settings
 from claude_tray.sources.base import Credential, CredentialSource
 from claude_tray.sources.cli_file import ensure_usable
 
@@ -202,7 +202,7 @@ class _LazyClient:
 def build_fetchers(settings: Settings, clock: Clock) -> tuple[AccountFetcher, ...]:
     """One fetcher per configured account, sharing one HTTP client (nothing is read yet)."""
     from claude_tray.sources import build_source, resolve_kind
-    from claude_tray.sources.freshest import statusline_aware
+    from claude_tray.usage.freshest import statusline_aware
 
     network = settings.network
 
@@ -213,8 +213,8 @@ def build_fetchers(settings: Settings, clock: Clock) -> tuple[AccountFetcher, ..
             network.api_base, network.web_base, network.user_agent, network.timeout, clock=clock
         )
 
-    from claude_tray.last_poll import RateLimitMemory
-    from claude_tray.last_poll import default_path as last_poll_path
+    from claude_tray.usage.last_poll import RateLimitMemory
+    from claude_tray.usage.last_poll import default_path as last_poll_path
 
     client = cast("UsageClient", _LazyClient(make_client))
     fetchers: list[AccountFetcher] = []

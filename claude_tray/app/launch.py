@@ -3,7 +3,7 @@
 :func:`preflight` answers "can a tray icon be shown?" (a display, a pystray backend, a tray
 host) or raises :class:`~claude_tray.errors.TrayUnavailable` saying what is missing.
 :func:`launch` builds the real clock, fetchers, poller, renderer and tray for
-:class:`~claude_tray.app.App` and runs it on the calling (main) thread. Used by
+:class:`~claude_tray.app.core.App` and runs it on the calling (main) thread. Used by
 ``claude-tray run`` and ``claude-tray --demo``.
 """
 
@@ -15,16 +15,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claude_tray.app import PART_FACTORIES, App, AutostartControl
-from claude_tray.settings import Settings
+from claude_tray.app.core import PART_FACTORIES, App, AutostartControl
+from claude_tray.settings.schema import Settings
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-    from claude_tray.fetch import AccountFetcher
     from claude_tray.model import IconSpec
     from claude_tray.tray.icon import BackendChoice, Command, TrayIcon
     from claude_tray.tray.view import TrayView
+    from claude_tray.usage.fetch import AccountFetcher
 
 __all__ = ["launch", "no_host_reason", "preflight"]
 
@@ -72,10 +72,10 @@ def launch(
     import random
 
     from claude_tray.clock import SystemClock
-    from claude_tray.fetch import build_fetchers
     from claude_tray.poller.poller import Poller
     from claude_tray.render.ring import IconRenderer
     from claude_tray.tray.icon import ICON_SIZE, TrayIcon
+    from claude_tray.usage.fetch import build_fetchers
 
     clock = SystemClock()
     renderer = IconRenderer()
@@ -108,7 +108,7 @@ def launch(
 
 
 def _edit_settings(path: Path) -> None:
-    from claude_tray.settings_file import open_with_desktop  # only when the menu item is used
+    from claude_tray.settings.file import open_with_desktop  # only when the menu item is used
 
     open_with_desktop(path)
 

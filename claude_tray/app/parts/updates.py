@@ -1,7 +1,7 @@
 """The tray's opt-in "Check for updates" item (``[general] check_updates = true``).
 
 A click starts one named, short-lived thread that asks the package index (see
-:mod:`claude_tray.update`) and then relabels the item with the answer ("claude-tray 0.2.0 is
+:mod:`claude_tray.updates.check`) and then relabels the item with the answer ("claude-tray 0.2.0 is
 available: pipx upgrade claude-tray"). Nothing is downloaded or installed; nothing is checked
 unless the person clicks. The thread is joined when the app stops.
 """
@@ -13,10 +13,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from claude_tray.errors import ClaudeTrayError
-from claude_tray.update import UpdateCheck, check_for_update
+from claude_tray.updates.check import UpdateCheck, check_for_update
 
 if TYPE_CHECKING:
-    from claude_tray.app import App, Part
+    from claude_tray.app.core import App, Part
 
 __all__ = ["CHECK_LABEL", "UpdateChecker", "app_part", "menu_label"]
 
@@ -71,7 +71,7 @@ class UpdateChecker:
         try:
             result = self._check()
         except ClaudeTrayError as err:
-            from claude_tray.update import failure_reason
+            from claude_tray.updates.check import failure_reason
 
             error = failure_reason(err)
         with self._lock:
@@ -82,7 +82,7 @@ class UpdateChecker:
 
 def app_part(app: App) -> Part:
     """The item shows only while ``[general] check_updates = true`` (hot reload included)."""
-    from claude_tray.app import Part
+    from claude_tray.app.core import Part
     from claude_tray.tray.view import Action
 
     def wanted() -> bool:

@@ -23,8 +23,8 @@ from claude_tray.model import AccountStatus, Health, StatusChange, UsageSnapshot
 from claude_tray.paths import state_dir
 
 if TYPE_CHECKING:
-    from claude_tray.app import App, Part
-    from claude_tray.fetch import AccountFetcher
+    from claude_tray.app.core import App, Part
+    from claude_tray.usage.fetch import AccountFetcher
 
 __all__ = [
     "FILE_NAME",
@@ -150,7 +150,7 @@ class LastPollRecorder:
         self._now = now
 
     def __call__(self, change: StatusChange) -> None:
-        from claude_tray.settings_file import write_atomic
+        from claude_tray.settings.file import write_atomic
 
         with _WRITE_LOCK:
             records = read_records(self._path)  # another daemon (watch + tray) may own other accounts
@@ -160,7 +160,7 @@ class LastPollRecorder:
 
 def app_part(app: App) -> Part:
     """The tray's part: record every status change for ``doctor``."""
-    from claude_tray.app import Part
+    from claude_tray.app.core import Part
 
     return Part("last-poll", listener=LastPollRecorder(default_path(), app.clock.now))
 
@@ -213,7 +213,7 @@ class RateLimitMemory:
             raise
 
     def _remember(self, now: datetime, until: datetime, message: str) -> None:
-        from claude_tray.settings_file import write_atomic
+        from claude_tray.settings.file import write_atomic
 
         with _WRITE_LOCK:
             records = read_records(self._path)

@@ -28,19 +28,19 @@ from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from typing import TYPE_CHECKING, TypeVar
 
+from claude_tray.app.signals import SignalRelay
 from claude_tray.errors import ClaudeTrayError
 from claude_tray.model import Health, StatusChange
-from claude_tray.settings import Settings
-from claude_tray.signals import SignalRelay
+from claude_tray.settings.schema import Settings
 from claude_tray.tray.view import USAGE_PAGE, Action, MenuEntry, TrayView, build_view
 
 if TYPE_CHECKING:
+    from claude_tray.claude_code.transcripts import SessionContext
     from claude_tray.clock import Clock
-    from claude_tray.fetch import AccountFetcher
-    from claude_tray.forecast import Forecast
     from claude_tray.poller.poller import Poller
-    from claude_tray.transcripts import SessionContext
     from claude_tray.tray.icon import Command, TrayIcon
+    from claude_tray.usage.fetch import AccountFetcher
+    from claude_tray.usage.forecast import Forecast
 
 __all__ = ["PART_FACTORIES", "App", "AutostartControl", "Part", "PartFactory"]
 
@@ -78,44 +78,44 @@ PartFactory = Callable[["App"], Part | None]  # None: not wanted with these sett
 
 
 def _live(app: App) -> Part | None:
-    from claude_tray.live import app_part  # desktop notifications + settings hot reload
+    from claude_tray.app.parts.live import app_part  # desktop notifications + settings hot reload
 
     return app_part(app)
 
 
 def _history(app: App) -> Part | None:
-    from claude_tray.history_part import app_part  # recording, forecast line, "Show history..."
+    from claude_tray.app.parts.history import app_part  # recording, forecast line, "Show history..."
 
     return app_part(app)
 
 
 def _last_poll(app: App) -> Part | None:
-    from claude_tray.last_poll import app_part  # each account's last outcome, for `doctor`
+    from claude_tray.usage.last_poll import app_part  # each account's last outcome, for `doctor`
 
     return app_part(app)
 
 
 def _updates(app: App) -> Part | None:
-    from claude_tray.update_part import app_part  # opt-in "Check for updates"
+    from claude_tray.app.parts.updates import app_part  # opt-in "Check for updates"
 
     return app_part(app)
 
 
 # One line per feature; see the module docstring.
 def _sessions(app: App) -> Part | None:
-    from claude_tray.sessions import app_part  # context window per Claude Code session
+    from claude_tray.claude_code.sessions import app_part  # context window per Claude Code session
 
     return app_part(app)
 
 
 def _logins(app: App) -> Part | None:
-    from claude_tray.accounts import app_part  # the "logged in to Claude Code" marker
+    from claude_tray.claude_code.logins import app_part  # the "logged in to Claude Code" marker
 
     return app_part(app)
 
 
 def _bridge(app: App) -> Part | None:
-    from claude_tray.bridge_part import app_part  # "Get numbers from Claude Code's status line"
+    from claude_tray.app.parts.bridge import app_part  # "Get numbers from Claude Code's status line"
 
     return app_part(app)
 
@@ -255,7 +255,7 @@ class App:
         self._apply_view()
 
     def _shutdown(self) -> None:
-        from claude_tray.fetch import abort_fetches
+        from claude_tray.usage.fetch import abort_fetches
 
         abort_fetches()  # Quit never waits for a slow server (the app thread may be in a request)
         self._queue.put(_STOP)
@@ -308,7 +308,7 @@ class App:
         action = command.action
         if action is Action.QUIT:
             if self.tray is not None and not self._quitting:
-                self._quitting = True  # a signal may arrive twice (see claude_tray.signals)
+                self._quitting = True  # a signal may arrive twice (see claude_tray.app.signals)
                 log.info("quitting")
                 self.tray.stop()
             return

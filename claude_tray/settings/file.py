@@ -2,7 +2,7 @@
 
 * :func:`ensure_settings_file` writes the commented default (mode 0600, temp file + replace).
 * :func:`set_value`, :func:`append_account`, :func:`remove_account` change the *text* (see
-  :mod:`claude_tray.toml_edit`) and refuse to write unless re-parsing proves that exactly the
+  :mod:`claude_tray.settings.toml_edit`) and refuse to write unless re-parsing proves that exactly the
   intended value changed and every comment line survived.
 * :func:`open_in_editor` ($VISUAL/$EDITOR, for the CLI) and :func:`open_with_desktop` (xdg-open,
   open, os.startfile; for the menu), runners injected.
@@ -27,9 +27,9 @@ from typing import Any
 
 from claude_tray import localfile
 from claude_tray.errors import ClaudeTrayError, ConfigError, ConfigProblem
-from claude_tray.settings import AccountSettings, Settings, load_settings, parse_settings
-from claude_tray.settings_doc import default_file_text, toml_value
-from claude_tray.toml_edit import set_key, split_statements
+from claude_tray.settings.docs import default_file_text, toml_value
+from claude_tray.settings.schema import AccountSettings, Settings, load_settings, parse_settings
+from claude_tray.settings.toml_edit import set_key, split_statements
 
 __all__ = [
     "SettingsWatcher",

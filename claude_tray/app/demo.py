@@ -199,8 +199,8 @@ def demo_view(view: TrayView) -> TrayView:
 
 def run_demo(*, wait_for_tray: float) -> int:
     """Check for a tray, start the fake API, run the real app on it, clean everything up."""
-    from claude_tray.launch import launch, preflight
-    from claude_tray.settings import load_settings
+    from claude_tray.app.launch import launch, preflight
+    from claude_tray.settings.schema import load_settings
 
     choice = preflight(wait_for_tray)
     api = DemoApi()

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from claude_tray import localfile
+from claude_tray.api.netrules import header_problem, url_problem
 from claude_tray.errors import ConfigError, ConfigProblem
 from claude_tray.model import Thresholds
-from claude_tray.netrules import header_problem, url_problem
 
 __all__ = [
     "MAX_POLL_INTERVAL",

@@ -3,7 +3,7 @@
 tomllib/tomli-w round trips drop comments, so the app never rewrites a person's file from data.
 Instead the text is split into statements (a header, one key/value possibly spanning lines, or a
 comment/blank line), the smallest span is changed, and the caller re-parses the result to prove
-that only the intended value moved (:mod:`claude_tray.settings_file`). Pure functions of text.
+that only the intended value moved (:mod:`claude_tray.settings.file`). Pure functions of text.
 """
 
 from __future__ import annotations

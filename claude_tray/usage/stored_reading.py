@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from claude_tray.history import History, Reading
-from claude_tray.last_poll import PollRecord
 from claude_tray.model import ExtraUsage, SourceKind, UsageSnapshot, UsageWindow, WindowGroup
+from claude_tray.usage.history import History, Reading
+from claude_tray.usage.last_poll import PollRecord
 
 __all__ = ["next_try", "stored_snapshot"]
 

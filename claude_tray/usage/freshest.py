@@ -7,7 +7,7 @@ Two zero-network readings exist besides the API, both read-only and token-free:
 * Claude Code's usage cache, ``cachedUsageUtilization`` in its ``.claude.json``.
 
 :meth:`FreshestFetcher.fetch` asks the API only when neither is fresh (at most ``fresh_for``
-old), and returns :func:`claude_tray.fuse.fuse` of everything it knows: per window the freshest
+old), and returns :func:`claude_tray.usage.fuse.fuse` of everything it knows: per window the freshest
 reading wins, by its own timestamp. An account with ``source = "statusline"`` has no API at all.
 
 When the API fails, :meth:`FreshestFetcher.kept` is what it can still show (the poller keeps it
@@ -25,19 +25,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claude_tray.bridge import BridgeState, bridge_state
+from claude_tray.claude_code.bridge import BridgeState, bridge_state
+from claude_tray.claude_code.statusline import RecordStore, default_root, record_snapshot
 from claude_tray.clock import Clock
 from claude_tray.errors import NoCredentialError, RateLimited, RefusedClient
-from claude_tray.fuse import KEEP_FOR, fuse
 from claude_tray.model import SourceKind, UsageSnapshot
 from claude_tray.paths import claude_config_dir
-from claude_tray.settings import AccountSettings
+from claude_tray.settings.schema import AccountSettings
 from claude_tray.sources.statusline import INSTALL_HINT
 from claude_tray.sources.usage_cache import UsageCacheReader, claude_json_path
-from claude_tray.statusline import RecordStore, default_root, record_snapshot
+from claude_tray.usage.fuse import KEEP_FOR, fuse
 
 if TYPE_CHECKING:
-    from claude_tray.fetch import AccountFetcher
+    from claude_tray.usage.fetch import AccountFetcher
 
 __all__ = [
     "DEFAULT_MAX_AGE",

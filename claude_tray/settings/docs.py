@@ -1,9 +1,9 @@
 """Every settings key with its type, default and a sentence on what it does.
 
-Types and defaults come from the dataclasses in :mod:`claude_tray.settings`; only the
+Types and defaults come from the dataclasses in :mod:`claude_tray.settings.schema`; only the
 sentences live here. The commented default file written on first run and the README's table are
 both rendered from :func:`key_docs`, and a test checks that every dataclass field has a sentence,
-so documentation cannot drift from the schema. ``python -m claude_tray.settings_doc`` prints the
+so documentation cannot drift from the schema. ``python -m claude_tray.settings.docs`` prints the
 Markdown table.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import tomli_w
 
 from claude_tray.model import Thresholds
-from claude_tray.settings import (
+from claude_tray.settings.schema import (
     AccountSettings,
     GeneralSettings,
     HistorySettings,

@@ -28,7 +28,7 @@ from claude_tray.model import (
     severity,
     worst_severity,
 )
-from claude_tray.wording import (
+from claude_tray.report.wording import (
     ALERT_STATES,
     BREAKDOWN_LABEL,
     breakdown_text,
@@ -42,7 +42,7 @@ from claude_tray.wording import (
 )
 
 if TYPE_CHECKING:
-    from claude_tray.forecast import Forecast  # forecast imports this module: type-only here
+    from claude_tray.usage.forecast import Forecast  # forecast imports this module: type-only here
 
 __all__ = [
     "JSON_VERSION",
@@ -94,7 +94,7 @@ def status_document(
     for status in statuses:
         document = account_json(status)
         if walls is not None and now is not None:
-            from claude_tray.forecast import forecast_json
+            from claude_tray.usage.forecast import forecast_json
 
             wall = walls.get(status.account)
             document["forecast"] = forecast_json(wall, now) if wall is not None else None
@@ -261,7 +261,7 @@ def _account_text(
         lines.append("  no data yet")
         return "\n".join(lines)
     if wall is not None:
-        from claude_tray.forecast import describe
+        from claude_tray.usage.forecast import describe
 
         lines.append(f"  {wall.label}: {describe(wall, now, tz)}")
     width = max((len(w.label) for w in snapshot.windows), default=0)

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 from claude_tray.clock import Clock
 from claude_tray.errors import ConfigError, NotifyError
-from claude_tray.notify import NotificationListener, Notifier
-from claude_tray.reload import SettingsReloader, reload_every
-from claude_tray.settings import Settings
-from claude_tray.settings_file import problem_lines
+from claude_tray.notifiers.rules import NotificationListener, Notifier
+from claude_tray.settings.file import problem_lines
+from claude_tray.settings.reload import SettingsReloader, reload_every
+from claude_tray.settings.schema import Settings
 
 if TYPE_CHECKING:
-    from claude_tray.app import App, Part
+    from claude_tray.app.core import App, Part
 
 __all__ = ["Live", "app_part", "build_live"]
 
@@ -33,7 +33,7 @@ class Live:
     reloader: SettingsReloader
 
     def check(self) -> None:
-        """Call every :func:`~claude_tray.reload.reload_every` seconds from the daemon's loop."""
+        """Call every :func:`~claude_tray.settings.reload.reload_every` seconds from the daemon's loop."""
         self.reloader.check()
 
     def close(self) -> None:
@@ -75,7 +75,7 @@ def build_live(
 
 def app_part(app: App) -> Part:
     """The tray's part: notifications on status changes, a reload check every few seconds."""
-    from claude_tray.app import Part
+    from claude_tray.app.core import Part
     from claude_tray.notifiers import default_notifier
     from claude_tray.paths import settings_file
 

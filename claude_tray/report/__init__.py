@@ -1,0 +1,1 @@
+"""Pure text/JSON views of readings: `status`, waybar, doctor's findings."""
