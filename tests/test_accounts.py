@@ -223,7 +223,7 @@ def test_accounts_in_different_states_at_once(
 
 
 def test_menu_marks_the_logged_in_account(isolated_home: Path, clock: FakeClock) -> None:
-    from claude_tray.claude_code.logins import app_part
+    from claude_tray.app.parts.logins import app_part
     from claude_tray.model import AccountStatus
     from claude_tray.settings.schema import Settings
     from claude_tray.tray.view import build_view
@@ -246,16 +246,14 @@ def test_menu_marks_the_logged_in_account(isolated_home: Path, clock: FakeClock)
         )
     )
     part = app_part(app)  # type: ignore[arg-type]
-    assert part.check is not None and part.logged_in is not None
+    assert part.check is not None and part.menu is not None
     part.check()
-    assert (part.logged_in(), app.rebuilds) == (frozenset({"home"}), 1)
+    assert (part.menu().marks, app.rebuilds) == ({"home": "logged in to Claude Code"}, 1)
     part.check()
     assert app.rebuilds == 1  # unchanged: no rebuild
     write_login(isolated_home / ".claude", TOKEN_WORK)  # `claude /login` as the work account in ~/.claude
     part.check()
-    assert (part.logged_in(), app.rebuilds) == (frozenset({"work"}), 2)
+    assert (part.menu().marks, app.rebuilds) == ({"work": "logged in to Claude Code"}, 2)
     statuses = [AccountStatus("home", Health.STARTING), AccountStatus("work", Health.STARTING)]
-    labels = [
-        e.label for e in build_view(statuses, app.settings, clock.now(), logged_in=part.logged_in()).menu
-    ]
+    labels = [e.label for e in build_view(statuses, app.settings, clock.now(), menu=part.menu()).menu]
     assert "work · logged in to Claude Code" in labels and "home" in labels

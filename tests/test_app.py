@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from claude_tray.app.core import AUTOSTART_CHECK, App, AutostartControl, Part
+from claude_tray.app.core import AUTOSTART_CHECK, App, AutostartControl
+from claude_tray.app.part import Part
 from claude_tray.clock import SystemClock
 from claude_tray.poller.poller import Poller
 from claude_tray.settings.schema import AccountSettings, parse_settings

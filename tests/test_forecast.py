@@ -274,7 +274,7 @@ def test_account_wall_counts_the_snapshot_on_screen_as_the_latest_reading() -> N
 def test_the_menu_shows_the_binding_wall_first_and_offers_the_history() -> None:
     from claude_tray.model import AccountStatus, Health, SourceKind, UsageSnapshot
     from claude_tray.settings.schema import Settings
-    from claude_tray.tray.view import Action, build_view
+    from claude_tray.tray.view import Action, MenuContribution, MenuEntry, build_view
     from claude_tray.usage.forecast import account_wall
 
     windows = (
@@ -285,7 +285,8 @@ def test_the_menu_shows_the_binding_wall_first_and_offers_the_history() -> None:
     stored = series(FIVE, (H, 40, 3 * H))
     wall = account_wall(stored, status.snapshot, NOW)
     assert wall is not None
-    view = build_view([status], Settings(), NOW, tz=UTC, walls={"me": wall}, history=True)
+    history = (MenuEntry("Show history...", Action.SHOW_HISTORY),)
+    view = build_view([status], Settings(), NOW, tz=UTC, menu=MenuContribution({"me": wall}, actions=history))
     labels = [e.label for e in view.menu if not e.separator]
     assert labels[0] == "5-hour: at this pace: limit at 13:00, before the reset at 15:00"
     assert labels[1].startswith("5-hour: 70%")
@@ -330,12 +331,12 @@ def test_a_dip_never_hides_the_weekly_wall_behind_a_clearing_window() -> None:
 def test_the_menu_drops_a_cached_wall_for_a_window_the_reading_lacks() -> None:
     from claude_tray.model import AccountStatus, Health, SourceKind, UsageSnapshot
     from claude_tray.settings.schema import Settings
-    from claude_tray.tray.view import build_view
+    from claude_tray.tray.view import MenuContribution, build_view
 
     opus = Forecast(
         "me", "seven_day_opus", "Opus weekly", Outlook.HITS, 90.0, NOW + 72 * H, 1.0, NOW + 10 * H
     )
     windows = (UsageWindow(FIVE, "5-hour", 12.0, NOW + 3 * H, WindowGroup.SESSION),)
     status = AccountStatus("me", Health.FRESH, UsageSnapshot("me", SourceKind.STATUSLINE, NOW, windows))
-    view = build_view([status], Settings(), NOW, tz=UTC, walls={"me": opus})
+    view = build_view([status], Settings(), NOW, tz=UTC, menu=MenuContribution({"me": opus}))
     assert not [e.label for e in view.menu if "Opus" in e.label]

@@ -157,7 +157,8 @@ def _first_label(view: TrayView) -> str:
 def test_the_tray_app_shows_a_bad_file_and_applies_the_fixed_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from claude_tray.app.core import PART_FACTORIES, App
+    from claude_tray.app.core import App
+    from claude_tray.app.parts import PART_FACTORIES
     from claude_tray.clock import SystemClock
     from claude_tray.poller.poller import Poller
     from claude_tray.usage.fetch import build_fetchers

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from claude_tray.claude_code.sessions import SessionWatch, app_part, session_dirs
+from claude_tray.app.parts.sessions import app_part
+from claude_tray.claude_code.sessions import SessionWatch, session_dirs
 from claude_tray.claude_code.statusline import RecordStore, default_root, parse_feed
 from claude_tray.cli import main
 from claude_tray.paths import settings_file
@@ -95,24 +96,29 @@ def test_tray_part_rebuilds_the_menu_only_when_it_reads_differently(isolated_hom
     clock = FakeClock(datetime.now(UTC).replace(microsecond=0))
     app = AppStandIn(Settings(), clock)
     part = app_part(app)  # type: ignore[arg-type]
-    assert part.every == 30.0 and part.check is not None and part.sessions is not None
+    assert part.every == 30.0 and part.check is not None and part.menu is not None
+    menu = part.menu
+
+    def lines() -> list[str]:
+        return [e.label for section in menu().sections for e in section][1:]  # after the heading
+
     part.check()
-    assert (app.rebuilds, list(part.sessions())) == (0, [])
+    assert (app.rebuilds, lines()) == (0, [])
     path = transcript(isolated_home / ".claude", "s1", 100_000)
     part.check()
-    assert app.rebuilds == 1 and [s.context_tokens for s in part.sessions()] == [100_000]
+    assert app.rebuilds == 1 and lines() == ["proj · Opus · 10% of 1M"]
     part.check()  # nothing new
     assert app.rebuilds == 1
     transcript(isolated_home / ".claude", "s1", 100_400)  # still 10% of 1M: the menu reads the same
     part.check()
-    assert app.rebuilds == 1 and part.sessions()[0].context_tokens == 100_400
+    assert app.rebuilds == 1 and lines() == ["proj · Opus · 10% of 1M"]
     transcript(isolated_home / ".claude", "s1", 300_000)
     part.check()
-    assert app.rebuilds == 2
+    assert app.rebuilds == 2 and lines() == ["proj · Opus · 30% of 1M"]
     stamp = (clock.now() - timedelta(hours=1)).timestamp()
     os.utime(path, (stamp, stamp))  # the session went quiet
     part.check()
-    assert app.rebuilds == 3 and list(part.sessions()) == []
+    assert app.rebuilds == 3 and lines() == []
 
 
 def test_watch_keeps_its_scanners_across_settings_changes(isolated_home: Path) -> None:

@@ -289,14 +289,19 @@ def test_missing_config_dir_is_no_sessions(tmp_path: Path) -> None:
 
 def test_menu_section_lists_active_sessions_under_the_accounts() -> None:
     from claude_tray.settings.schema import Settings
-    from claude_tray.tray.view import SEPARATOR, build_view
+    from claude_tray.tray.view import SEPARATOR, MenuContribution, build_view, sessions_section
 
     now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
     sessions = [
         SessionContext("a", "claude-tray", "claude-opus-4-6", 620_000, 1_000_000, 62.0, now),
         SessionContext("b", "website", "claude-sonnet-4-5-20250929", 50_000, 200_000, 25.0, now),
     ]
-    labels = [e.label for e in build_view([], Settings(), now, sessions=sessions).menu]
+    labels = [
+        e.label
+        for e in build_view(
+            [], Settings(), now, menu=MenuContribution(sections=(sessions_section(sessions),))
+        ).menu
+    ]
     start = labels.index("Context windows (estimated)")
     assert labels[start + 1 : start + 3] == [
         "claude-tray · Opus · 62% of 1M",

@@ -91,7 +91,8 @@ def labels(view: TrayView) -> list[str]:
 
 
 def run_app(tmp_path: Path, config: str, person: object) -> None:
-    from claude_tray.app.core import PART_FACTORIES, App
+    from claude_tray.app.core import App
+    from claude_tray.app.parts import PART_FACTORIES
     from claude_tray.clock import SystemClock
     from claude_tray.poller.poller import Poller
     from claude_tray.settings.schema import parse_settings

@@ -10,11 +10,9 @@ Threads (each named, each joined on quit):
   never touch pystray: with the xorg backend that deadlocks);
 * the poller's own threads.
 
-**Adding a feature** (notifications, history, settings hot reload, status line): write a
-factory ``def my_part(app: App) -> Part | None`` and add it to :data:`PART_FACTORIES`. A
-:class:`Part` may listen to status changes (on the poller's thread: be quick), run a periodic
-check on the app thread, start/stop its own thread, and hear about new settings. Import what
-it needs inside the factory so a setup that does not use it pays nothing at start-up.
+**Adding a feature** (notifications, history, settings hot reload, status line): a module in
+``claude_tray.app.parts`` and one line in its ``PART_FACTORIES``; the seam it codes against is
+``claude_tray.app.part`` (``Part``, ``AppContext``), never this module.
 """
 
 from __future__ import annotations
@@ -23,26 +21,25 @@ import functools
 import logging
 import queue
 import threading
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 from typing import TYPE_CHECKING, TypeVar
 
+from claude_tray.app.part import Part, PartFactory
 from claude_tray.app.signals import SignalRelay
 from claude_tray.errors import ClaudeTrayError
-from claude_tray.model import Health, StatusChange
+from claude_tray.model import Health
 from claude_tray.settings.schema import Settings
-from claude_tray.tray.view import USAGE_PAGE, Action, MenuEntry, TrayView, build_view
+from claude_tray.tray.view import USAGE_PAGE, Action, MenuContribution, MenuEntry, TrayView, build_view
 
 if TYPE_CHECKING:
-    from claude_tray.claude_code.transcripts import SessionContext
     from claude_tray.clock import Clock
     from claude_tray.poller.poller import Poller
     from claude_tray.tray.icon import Command, TrayIcon
     from claude_tray.usage.fetch import AccountFetcher
-    from claude_tray.usage.forecast import Forecast
 
-__all__ = ["PART_FACTORIES", "App", "AutostartControl", "Part", "PartFactory"]
+__all__ = ["App", "AutostartControl"]
 
 T = TypeVar("T")
 
@@ -50,77 +47,6 @@ log = logging.getLogger(__name__)
 
 TICK_FLOOR = 60.0  # countdown labels are refreshed at most once a minute
 AUTOSTART_CHECK = 5.0  # seconds: a CLI `autostart on|off` reaches the "Start at login" box this soon
-
-
-@dataclass(frozen=True, slots=True)
-class Part:
-    """What a feature plugs into the app; every field is optional."""
-
-    name: str
-    listener: Callable[[StatusChange], None] | None = None  # runs on the poller thread
-    every: float | None = None  # seconds between ``check`` calls on the app thread
-    check: Callable[[], None] | None = None
-    start: Callable[[], None] | None = None
-    stop: Callable[[], None] | None = None  # must join any thread ``start`` started
-    on_settings: Callable[[Settings], None] | None = None  # after a settings reload was applied
-    walls: Callable[[], Mapping[str, Forecast]] | None = None  # account -> binding-wall forecast (menu)
-    sessions: Callable[[], Sequence[SessionContext]] | None = None  # active Claude Code sessions (menu)
-    logged_in: Callable[[], frozenset[str]] | None = None  # accounts Claude Code is logged in as (menu)
-    actions: Mapping[Action, Callable[[], None]] = field(default_factory=dict)  # menu actions it handles
-    labels: Callable[[], Mapping[Action, str]] | None = None  # current labels of the items it offers
-    entries: Callable[[], Sequence[MenuEntry]] | None = None  # menu rows it offers (above the actions)
-    account_actions: Mapping[Action, Callable[[str | None], None]] = field(
-        default_factory=dict
-    )  # with the row's account
-
-
-PartFactory = Callable[["App"], Part | None]  # None: not wanted with these settings
-
-
-def _live(app: App) -> Part | None:
-    from claude_tray.app.parts.live import app_part  # desktop notifications + settings hot reload
-
-    return app_part(app)
-
-
-def _history(app: App) -> Part | None:
-    from claude_tray.app.parts.history import app_part  # recording, forecast line, "Show history..."
-
-    return app_part(app)
-
-
-def _last_poll(app: App) -> Part | None:
-    from claude_tray.usage.last_poll import app_part  # each account's last outcome, for `doctor`
-
-    return app_part(app)
-
-
-def _updates(app: App) -> Part | None:
-    from claude_tray.app.parts.updates import app_part  # opt-in "Check for updates"
-
-    return app_part(app)
-
-
-# One line per feature; see the module docstring.
-def _sessions(app: App) -> Part | None:
-    from claude_tray.claude_code.sessions import app_part  # context window per Claude Code session
-
-    return app_part(app)
-
-
-def _logins(app: App) -> Part | None:
-    from claude_tray.claude_code.logins import app_part  # the "logged in to Claude Code" marker
-
-    return app_part(app)
-
-
-def _bridge(app: App) -> Part | None:
-    from claude_tray.app.parts.bridge import app_part  # "Get numbers from Claude Code's status line"
-
-    return app_part(app)
-
-
-PART_FACTORIES: list[PartFactory] = [_live, _history, _last_poll, _updates, _sessions, _logins, _bridge]
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,9 +269,7 @@ class App:
         """A menu action a part offers (e.g. "Show history...")."""
         for part in self._parts:
             if action in part.actions:
-                part.actions[action]()
-            if action in part.account_actions:
-                part.account_actions[action](account)
+                part.actions[action](account)
 
     def _switch_settings(self, settings: Settings) -> None:
         self.poller.apply_settings(settings, self._fetchers_for(settings))
@@ -361,12 +285,7 @@ class App:
         autostart = None if control is None else _guarded(control.is_enabled, "reading autostart")
         self._autostart_shown = autostart
         statuses = self.poller.statuses()
-        walls = {account: wall for p in self._parts if p.walls for account, wall in p.walls().items()}
-        sessions = [s for p in self._parts if p.sessions for s in p.sessions()]
-        logged_in = frozenset(name for p in self._parts if p.logged_in for name in p.logged_in())
-        offered = {action for p in self._parts for action in p.actions}
-        labels = {action: text for p in self._parts if p.labels for action, text in p.labels().items()}
-        offers = tuple(entry for p in self._parts if p.entries for entry in p.entries())
+        menu = sum((p.menu() for p in self._parts if p.menu), MenuContribution())
         view = build_view(
             statuses,
             self._settings,
@@ -374,12 +293,7 @@ class App:
             hidden=self._hidden,
             autostart=autostart,
             tz=self._tz,
-            walls=walls,
-            sessions=sessions,
-            logged_in=logged_in,
-            history=Action.SHOW_HISTORY in offered,
-            updates=labels.get(Action.CHECK_UPDATES),
-            offers=offers,
+            menu=menu,
         )
         if self._refused is not None and not any(s.health is Health.RATE_LIMITED for s in statuses):
             self._refused = None  # the wait is over: the line would no longer be true

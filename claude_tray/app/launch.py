@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claude_tray.app.core import PART_FACTORIES, App, AutostartControl
+from claude_tray.app.core import App, AutostartControl
+from claude_tray.app.parts import PART_FACTORIES
 from claude_tray.settings.schema import Settings
 
 if TYPE_CHECKING:

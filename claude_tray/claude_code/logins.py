@@ -13,17 +13,13 @@ its default config dir. Tokens are compared as local one-way digests
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from claude_tray.clock import Clock
 from claude_tray.errors import CredentialError
 from claude_tray.settings.schema import AccountSettings, Settings
 from claude_tray.sources.base import CredentialSource, digest
 
-if TYPE_CHECKING:
-    from claude_tray.app.core import App, Part
-
-__all__ = ["OAUTH_SOURCES", "app_part", "logged_in", "logged_in_accounts", "token_digest"]
+__all__ = ["OAUTH_SOURCES", "logged_in", "logged_in_accounts", "token_digest"]
 
 OAUTH_SOURCES = ("auto", "cli", "keychain")  # sources that hold a Claude Code login
 
@@ -57,20 +53,3 @@ def logged_in_accounts(settings: Settings, clock: Clock) -> tuple[str, ...]:
 
 
 CHECK_EVERY = 120.0  # seconds between local re-reads of the logins while the tray runs
-
-
-def app_part(app: App) -> Part:
-    """The menu's "logged in to Claude Code" marker; only meaningful with two or more logins."""
-    from claude_tray.app.core import Part
-
-    marked: list[frozenset[str]] = [frozenset()]
-
-    def check() -> None:
-        settings = app.settings
-        several = sum(a.source in OAUTH_SOURCES for a in settings.accounts) > 1
-        current = frozenset(logged_in_accounts(settings, app.clock)) if several else frozenset()
-        if current != marked[0]:
-            marked[0] = current
-            app.refresh_view()
-
-    return Part("logins", every=CHECK_EVERY, check=check, start=check, logged_in=lambda: marked[0])

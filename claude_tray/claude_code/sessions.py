@@ -8,10 +8,8 @@ nothing is ever written under a config dir.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from claude_tray.claude_code.transcripts import (
     ACTIVE_WITHIN,
@@ -19,15 +17,11 @@ from claude_tray.claude_code.transcripts import (
     TranscriptScanner,
     select_active,
     session_json,
-    session_menu_lines,
 )
 from claude_tray.paths import claude_config_dir
 from claude_tray.settings.schema import Settings
 
-if TYPE_CHECKING:
-    from claude_tray.app.core import App, Part
-
-__all__ = ["CLAUDE_CODE_SOURCES", "SessionWatch", "add_sessions", "app_part", "session_dirs"]
+__all__ = ["CLAUDE_CODE_SOURCES", "SessionWatch", "add_sessions", "session_dirs"]
 
 CLAUDE_CODE_SOURCES = ("auto", "cli", "keychain", "statusline")
 CHECK_EVERY = 30.0  # seconds between transcript scans while the tray runs
@@ -75,21 +69,3 @@ def add_sessions(document: dict[str, object], settings: Settings, now: datetime)
         if isinstance(entry, dict):
             entry["sessions"] = [session_json(s) for s in found.get(str(entry.get("name")), ())]
     return document
-
-
-def app_part(app: App) -> Part:
-    """The tray's "Context windows" section: rescan every 30 s, rebuild the menu when it reads differently."""
-    from claude_tray.app.core import Part
-
-    watch = SessionWatch(app.settings)
-    shown: list[Sequence[SessionContext]] = [()]
-
-    def check() -> None:
-        current = watch.active(app.clock.now())
-        if session_menu_lines(current) != session_menu_lines(shown[0]):
-            shown[0] = current
-            app.refresh_view()
-        else:
-            shown[0] = current
-
-    return Part("sessions", every=CHECK_EVERY, check=check, on_settings=watch.use, sessions=lambda: shown[0])

@@ -114,6 +114,28 @@ _HEALTH_RANK = {
 
 
 @dataclass(frozen=True, slots=True)
+class MenuContribution:
+    """What a feature adds to the menu, in the few shapes the menu has; the view places them.
+
+    The app's parts (``claude_tray.app.parts``) each return one, merged with ``+`` in part order,
+    so a new menu feature needs neither a new field on ``Part`` nor a new argument here.
+    """
+
+    headlines: Mapping[str, Forecast] = field(default_factory=dict)  # account -> first line of its readout
+    marks: Mapping[str, str] = field(default_factory=dict)  # account -> a tag after its name
+    sections: tuple[tuple[MenuEntry, ...], ...] = ()  # blocks under the accounts, each after a separator
+    actions: tuple[MenuEntry, ...] = ()  # items among the actions (e.g. "Show history...")
+
+    def __add__(self, other: MenuContribution) -> MenuContribution:
+        return MenuContribution(
+            {**self.headlines, **other.headlines},
+            {**self.marks, **other.marks},
+            (*self.sections, *other.sections),
+            (*self.actions, *other.actions),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class _Options:
     """What the view depends on besides statuses and time."""
 
@@ -121,12 +143,7 @@ class _Options:
     hidden: frozenset[str]
     autostart: bool | None
     tz: tzinfo | None
-    walls: Mapping[str, Forecast] = field(default_factory=dict)  # account -> binding-wall forecast
-    history: bool = False  # offer "Show history..."
-    updates: str | None = None  # the "Check for updates" item's label; None: not offered
-    sessions: tuple[SessionContext, ...] = ()  # active Claude Code sessions, fullest first
-    logged_in: frozenset[str] = frozenset()  # accounts Claude Code is logged in as (default dir)
-    offers: tuple[MenuEntry, ...] = ()  # rows parts offer above the actions (the status-line bridge)
+    menu: MenuContribution = field(default_factory=MenuContribution)
 
 
 def build_view(
@@ -137,22 +154,13 @@ def build_view(
     hidden: frozenset[str] = frozenset(),
     autostart: bool | None = None,
     tz: tzinfo | None = None,
-    walls: Mapping[str, Forecast] | None = None,
-    history: bool = False,
-    sessions: Sequence[SessionContext] = (),
-    updates: str | None = None,
-    logged_in: frozenset[str] = frozenset(),
-    offers: Sequence[MenuEntry] = (),
+    menu: MenuContribution | None = None,
 ) -> TrayView:
     """The view at ``now``. ``hidden`` names accounts hidden from the menu (local only);
     ``autostart`` is the "Start at login" state (None: not offered); ``tz`` None = local time;
-    ``walls`` maps an account to its binding-wall forecast (shown first in its readout);
-    ``history`` offers "Show history..."; ``sessions`` are the active Claude Code sessions
-    (context window fill), listed under the accounts; ``updates`` is the label of "Check for
-    updates" (None: not offered); ``logged_in`` names the accounts Claude Code is logged in as;
-    ``offers`` are rows parts add above the actions."""
-    options = _Options(settings, hidden, autostart, tz, dict(walls or {}), history, updates, tuple(sessions))
-    options = replace(options, logged_in=logged_in, offers=tuple(offers))
+    ``menu`` is what the app's parts add (forecast headlines, account marks, sections under
+    the accounts, extra actions)."""
+    options = _Options(settings, hidden, autostart, tz, menu or MenuContribution())
     view = _view_at(statuses, options, now)
     return replace(view, next_change=_next_change(view, statuses, options, now))
 
@@ -163,8 +171,7 @@ def _view_at(statuses: Sequence[AccountStatus], options: _Options, now: datetime
     icon = icon_spec(_icon_account(shown or tuple(statuses), settings, now), settings, now)
     menu = (
         *_accounts_section(shown, options, now),
-        *_sessions_section(options.sessions),
-        *((SEPARATOR, *options.offers) if options.offers else ()),
+        *(entry for section in options.menu.sections if section for entry in (SEPARATOR, *section)),
         SEPARATOR,
         *_actions(shown, len(statuses) - len(shown), options),
     )
@@ -257,7 +264,7 @@ def _title(shown: Sequence[AccountStatus], settings: Settings, now: datetime) ->
 def _accounts_section(
     shown: Sequence[AccountStatus], options: _Options, now: datetime
 ) -> tuple[MenuEntry, ...]:
-    tz, walls = options.tz, options.walls
+    tz, walls = options.tz, options.menu.headlines
     if not shown:
         return (_info("All accounts hidden"),)
     if len(shown) == 1:
@@ -285,14 +292,15 @@ def _accounts_section(
 
 
 def _heading(account: str, options: _Options) -> str:
-    return f"{account} · logged in to Claude Code" if account in options.logged_in else account
+    mark = options.menu.marks.get(account)
+    return f"{account} · {mark}" if mark else account
 
 
-def _sessions_section(sessions: Sequence[SessionContext]) -> tuple[MenuEntry, ...]:
+def sessions_section(sessions: Sequence[SessionContext]) -> tuple[MenuEntry, ...]:
     """ "Context windows (estimated)" then "claude-tray · Opus · 62% of 1M" per active session."""
     if not sessions:
         return ()
-    return (SEPARATOR, _info("Context windows (estimated)"), *map(_info, session_menu_lines(sessions)))
+    return (_info("Context windows (estimated)"), *map(_info, session_menu_lines(sessions)))
 
 
 def account_rows(
@@ -365,10 +373,7 @@ def _actions(shown: Sequence[AccountStatus], hidden_count: int, options: _Option
         MenuEntry("Edit settings...", Action.EDIT_SETTINGS),
         MenuEntry("Open usage page", Action.OPEN_USAGE_PAGE),
     ]
-    if options.history:
-        entries.append(MenuEntry("Show history...", Action.SHOW_HISTORY))
-    if options.updates is not None:
-        entries.append(MenuEntry(options.updates, Action.CHECK_UPDATES))
+    entries.extend(options.menu.actions)
     if autostart is not None:
         entries.append(MenuEntry("Start at login", Action.TOGGLE_AUTOSTART, checked=autostart))
     if len(shown) == 2:  # with more, each account's submenu has its own "Hide this account"

@@ -23,7 +23,6 @@ from claude_tray.model import AccountStatus, Health, StatusChange, UsageSnapshot
 from claude_tray.paths import state_dir
 
 if TYPE_CHECKING:
-    from claude_tray.app.core import App, Part
     from claude_tray.usage.fetch import AccountFetcher
 
 __all__ = [
@@ -31,7 +30,6 @@ __all__ = [
     "LastPollRecorder",
     "PollRecord",
     "RateLimitMemory",
-    "app_part",
     "default_path",
     "parse_records",
     "read_records",
@@ -156,13 +154,6 @@ class LastPollRecorder:
             records = read_records(self._path)  # another daemon (watch + tray) may own other accounts
             records[change.current.account] = record_of(change.current, self._now())
             write_atomic(self._path, to_json(records))
-
-
-def app_part(app: App) -> Part:
-    """The tray's part: record every status change for ``doctor``."""
-    from claude_tray.app.core import Part
-
-    return Part("last-poll", listener=LastPollRecorder(default_path(), app.clock.now))
 
 
 class RateLimitMemory:

@@ -21,7 +21,7 @@ from claude_tray.model import AccountStatus, Health
 from claude_tray.settings.schema import Settings
 
 if TYPE_CHECKING:
-    from claude_tray.app.core import App, Part
+    from claude_tray.app.part import AppContext, Part
     from claude_tray.tray.view import MenuEntry
 
 __all__ = [
@@ -83,7 +83,7 @@ def bridge_entries(
 class BridgeOffer:
     """The part's state: what is offered, what this run installed (offered as an undo), the last problem."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: AppContext) -> None:
         self._app = app
         self._offers: tuple[tuple[str, Path], ...] = ()
         self._installed: dict[str, Path] = {}
@@ -145,8 +145,8 @@ class BridgeOffer:
         self._app.refresh_view()
 
 
-def app_part(app: App) -> Part:
-    from claude_tray.app.core import Part
+def app_part(app: AppContext) -> Part:
+    from claude_tray.app.part import MenuContribution, Part
     from claude_tray.tray.view import Action
 
     offer = BridgeOffer(app)
@@ -156,6 +156,6 @@ def app_part(app: App) -> Part:
         check=offer.check,
         start=offer.check,
         on_settings=lambda _settings: offer.check(),
-        entries=offer.entries,
-        account_actions={Action.INSTALL_BRIDGE: offer.install, Action.UNINSTALL_BRIDGE: offer.uninstall},
+        actions={Action.INSTALL_BRIDGE: offer.install, Action.UNINSTALL_BRIDGE: offer.uninstall},
+        menu=lambda: MenuContribution(sections=(offer.entries(),)),
     )

@@ -21,7 +21,7 @@ from claude_tray.usage.forecast import Forecast, account_wall
 from claude_tray.usage.history import History, HistoryListener, default_path, write_chart
 
 if TYPE_CHECKING:
-    from claude_tray.app.core import App, Part
+    from claude_tray.app.part import AppContext, Part
 
 __all__ = ["Forecaster", "app_part", "show_history"]
 
@@ -69,16 +69,22 @@ def show_history(history: History, settings: Settings, now: datetime, open_file:
     open_file(path)
 
 
-def app_part(app: App) -> Part:
+def app_part(app: AppContext) -> Part:
     """The tray's part: the forecaster as a listener, and the "Show history..." action."""
-    from claude_tray.app.core import Part
+    from claude_tray.app.part import Part
     from claude_tray.settings.file import open_file
-    from claude_tray.tray.view import Action
+    from claude_tray.tray.view import Action, MenuContribution, MenuEntry
 
     forecaster = Forecaster(lambda: app.settings, app.clock.now, History(default_path()))
 
     def show() -> None:
         show_history(forecaster.history, app.settings, app.clock.now(), open_file)
 
-    actions = {Action.SHOW_HISTORY: show} if app.settings.history.enabled else {}
-    return Part("history", listener=forecaster, walls=forecaster.walls, actions=actions)
+    offered = app.settings.history.enabled
+    item = (MenuEntry("Show history...", Action.SHOW_HISTORY),) if offered else ()
+
+    def menu() -> MenuContribution:
+        return MenuContribution(headlines=forecaster.walls(), actions=item)
+
+    actions = {Action.SHOW_HISTORY: lambda _account: show()} if offered else {}
+    return Part("history", listener=forecaster, actions=actions, menu=menu)

@@ -22,7 +22,7 @@ from claude_tray.settings.reload import SettingsReloader, reload_every
 from claude_tray.settings.schema import Settings
 
 if TYPE_CHECKING:
-    from claude_tray.app.core import App, Part
+    from claude_tray.app.part import AppContext, Part
 
 __all__ = ["Live", "app_part", "build_live"]
 
@@ -73,9 +73,9 @@ def build_live(
     return Live(listener, reloader)
 
 
-def app_part(app: App) -> Part:
+def app_part(app: AppContext) -> Part:
     """The tray's part: notifications on status changes, a reload check every few seconds."""
-    from claude_tray.app.core import Part
+    from claude_tray.app.part import Part
     from claude_tray.notifiers import default_notifier
     from claude_tray.paths import settings_file
 

@@ -16,7 +16,7 @@ from claude_tray.errors import ClaudeTrayError
 from claude_tray.updates.check import UpdateCheck, check_for_update
 
 if TYPE_CHECKING:
-    from claude_tray.app.core import App, Part
+    from claude_tray.app.part import AppContext, Part
 
 __all__ = ["CHECK_LABEL", "UpdateChecker", "app_part", "menu_label"]
 
@@ -80,10 +80,10 @@ class UpdateChecker:
         self._changed()
 
 
-def app_part(app: App) -> Part:
+def app_part(app: AppContext) -> Part:
     """The item shows only while ``[general] check_updates = true`` (hot reload included)."""
-    from claude_tray.app.core import Part
-    from claude_tray.tray.view import Action
+    from claude_tray.app.part import Part
+    from claude_tray.tray.view import Action, MenuContribution, MenuEntry
 
     def wanted() -> bool:
         return app.settings.general.check_updates
@@ -110,6 +110,8 @@ def app_part(app: App) -> Part:
     return Part(
         "updates",
         stop=checker.join,
-        actions={Action.CHECK_UPDATES: click},
-        labels=lambda: {Action.CHECK_UPDATES: checker.label()} if wanted() else {},
+        actions={Action.CHECK_UPDATES: lambda _account: click()},
+        menu=lambda: MenuContribution(
+            actions=(MenuEntry(checker.label(), Action.CHECK_UPDATES),) if wanted() else ()
+        ),
     )
