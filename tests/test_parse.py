@@ -15,10 +15,10 @@ from claude_tray.api.parse import (
     parse_organizations,
     parse_overage_spend_limit,
     parse_profile,
-    parse_resets_at,
     parse_usage,
     pick_organization,
 )
+from claude_tray.api.values import parse_resets_at
 from claude_tray.errors import ResponseFormatError
 from claude_tray.model import ExtraUsage, SourceKind, UsageSnapshot
 from tests.support.fixtures import FIXTURES, fixture_json

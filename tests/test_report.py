@@ -15,16 +15,14 @@ from claude_tray.model import (
     UsageWindow,
     WindowGroup,
 )
-from claude_tray.report.status import (
-    account_json,
+from claude_tray.report.status import account_json, format_text, status_document
+from claude_tray.report.wording import (
     extra_text,
     format_clock,
     format_duration,
     format_money,
     format_percent,
     format_reset,
-    format_text,
-    status_document,
 )
 
 NOW = datetime(2026, 11, 22, 12, 16, tzinfo=UTC)  # a Sunday

@@ -16,13 +16,13 @@ arrives, the only exception raised is :class:`ResponseFormatError`.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from claude_tray.api import values as v
 from claude_tray.errors import ResponseFormatError
 from claude_tray.log import printable
 from claude_tray.model import ExtraUsage, SourceKind, UsageSnapshot, UsageWindow, WindowGroup
@@ -33,7 +33,6 @@ __all__ = [
     "parse_organizations",
     "parse_overage_spend_limit",
     "parse_profile",
-    "parse_resets_at",
     "parse_usage",
     "pick_organization",
 ]
@@ -59,10 +58,8 @@ _LEGACY_KIND = {"session": "five_hour", "weekly_all": "seven_day"}
 
 _GROUP_ORDER = {WindowGroup.SESSION: 0, WindowGroup.WEEKLY: 1, WindowGroup.MODEL: 2, WindowGroup.OTHER: 3}
 
-_MAX_PERCENT = 1000.0  # over the limit happens (extra usage); 1e308 % does not
 
 # Epoch numbers above this are milliseconds (year 5138 in seconds; 1973 in milliseconds).
-_EPOCH_MS_THRESHOLD = 100_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +85,7 @@ def parse_usage(data: object, *, account: str, source: SourceKind, fetched_at: d
     """The usage body (OAuth or web, same shape) as a snapshot."""
     from claude_tray.api.shapes import extra_money, weekly_breakdown
 
-    body = _require_object(data, "usage response")
+    body = v.require_object(data, "usage response")
     windows = _merge_limits(_legacy_windows(body), body.get("limits"))
     ordered = sorted(windows, key=lambda w: _GROUP_ORDER[w.group])
     extra = extra_money(body.get("extra_usage"), body.get("spend"))
@@ -106,11 +103,11 @@ def _dropped(body: Mapping[str, object]) -> bool:
     for key, value in body.items():
         if key in _NOT_WINDOWS or value is None:
             continue
-        item = _object(value)
+        item = v.object_(value)
         if item is None:
             if key in _LABELS:
                 return True
-        elif item.get("utilization") is not None and _percent(item.get("utilization")) is None:
+        elif item.get("utilization") is not None and v.percent(item.get("utilization")) is None:
             return True
     return False
 
@@ -119,21 +116,21 @@ def parse_overage_spend_limit(data: object) -> ExtraUsage | None:
     """claude.ai ``/overage_spend_limit``: ``{monthly_credit_limit, used_credits, currency, is_enabled}``."""
     from claude_tray.api.shapes import extra_money
 
-    body = _require_object(data, "overage spend limit")
+    body = v.require_object(data, "overage spend limit")
     renamed = {**body, "monthly_limit": body.get("monthly_credit_limit")}
     return extra_money(renamed, None)
 
 
 def parse_profile(data: object) -> Profile:
-    body = _require_object(data, "profile response")
-    account = _object(body.get("account")) or {}
-    org = _object(body.get("organization")) or {}
-    email = _first_text(account, "email", "email_address", "emailAddress")
+    body = v.require_object(data, "profile response")
+    account = v.object_(body.get("account")) or {}
+    org = v.object_(body.get("organization")) or {}
+    email = v.first_text(account, "email", "email_address", "emailAddress")
     return Profile(
         email=email,
-        display_name=_first_text(account, "display_name", "full_name"),
-        plan=plan_name(_text(org.get("organization_type")), _text(org.get("rate_limit_tier"))),
-        org_uuid=_text(org.get("uuid")),
+        display_name=v.first_text(account, "display_name", "full_name"),
+        plan=plan_name(v.text(org.get("organization_type")), v.text(org.get("rate_limit_tier"))),
+        org_uuid=v.text(org.get("uuid")),
     )
 
 
@@ -143,13 +140,13 @@ def parse_organizations(data: object) -> tuple[Organization, ...]:
         raise ResponseFormatError("organizations response is not a list")
     orgs = []
     for entry in data:
-        item = _object(entry)
-        uuid = _text(item.get("uuid")) if item else None
+        item = v.object_(entry)
+        uuid = v.text(item.get("uuid")) if item else None
         if item is None or uuid is None:
             continue
         raw_caps = item.get("capabilities")
         caps = tuple(c for c in raw_caps if isinstance(c, str)) if isinstance(raw_caps, list) else ()
-        orgs.append(Organization(uuid, _text(item.get("name")) or uuid, caps))
+        orgs.append(Organization(uuid, v.text(item.get("name")) or uuid, caps))
     return tuple(orgs)
 
 
@@ -182,38 +179,18 @@ def plan_name(organization_type: str | None, rate_limit_tier: str | None) -> str
     return None
 
 
-def parse_resets_at(value: object) -> datetime | None:
-    """ISO with offset, with Z, without offset (UTC), epoch seconds/ms, or null -> aware UTC or None."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        if isinstance(value, int | float):
-            seconds = value / 1000 if abs(value) > _EPOCH_MS_THRESHOLD else value
-            return datetime.fromtimestamp(seconds, tz=UTC)
-        if not isinstance(value, str) or not value.strip():
-            return None
-        text = value.strip()
-        if text[-1] in "Zz":
-            text = text[:-1] + "+00:00"
-        parsed = datetime.fromisoformat(text)
-        aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-        return aware.astimezone(UTC)
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
 def _legacy_windows(body: Mapping[str, object]) -> list[UsageWindow]:
     from claude_tray.api.shapes import with_dollars
 
     windows = []
     for key, value in body.items():
-        item = _object(value)
+        item = v.object_(value)
         if key in _NOT_WINDOWS or item is None or "utilization" not in item:
             continue
-        utilization = _percent(item.get("utilization"))  # unknown or impossible: None, never 0 %
+        utilization = v.percent(item.get("utilization"))  # unknown or impossible: None, never 0 %
         name = printable(key)  # a code name the server made up reaches the terminal as a label
         label, group = _LABELS.get(name) or (_generic_label(name), WindowGroup.OTHER)
-        window = UsageWindow(name, label, utilization, parse_resets_at(item.get("resets_at")), group)
+        window = UsageWindow(name, label, utilization, v.parse_resets_at(item.get("resets_at")), group)
         # null utilization: omitted (never 0 %) unless the window carries dollars or a lock
         dollar_window = with_dollars(window, item, known=name in _LABELS)
         if dollar_window is not None:
@@ -252,11 +229,11 @@ def _legacy_key(row: UsageWindow, windows: list[UsageWindow]) -> str | None:
 def _limit_window(entry: object) -> UsageWindow | None:
     from claude_tray.api.shapes import limit_facts
 
-    item = _object(entry)
+    item = v.object_(entry)
     if item is None:
         return None
-    kind = _text(item.get("kind"))
-    percent = _percent(item.get("percent"))
+    kind = v.text(item.get("kind"))
+    percent = v.percent(item.get("percent"))
     if kind is None or percent is None:
         return None
     window = _limit_row(item, kind, percent)
@@ -265,7 +242,7 @@ def _limit_window(entry: object) -> UsageWindow | None:
 
 def _limit_row(item: Mapping[str, object], kind: str, percent: float) -> UsageWindow:
     scoped = _scope(item.get("scope"))
-    resets_at = parse_resets_at(item.get("resets_at"))
+    resets_at = v.parse_resets_at(item.get("resets_at"))
     if scoped is None:
         legacy = _LEGACY_KIND.get(kind)
         if legacy is not None:
@@ -281,64 +258,15 @@ def _limit_row(item: Mapping[str, object], kind: str, percent: float) -> UsageWi
 def _scope(scope: object) -> tuple[str, bool] | None:
     """The server's display name for a scoped row (the model's, else the surface's), and
     whether it names a model."""
-    item = _object(scope)
+    item = v.object_(scope)
     if item is None:
         return None
     for part in ("model", "surface"):
-        named = _object(item.get(part))
-        name = _text(named.get("display_name")) if named else None
+        named = v.object_(item.get(part))
+        name = v.text(named.get("display_name")) if named else None
         if name:
             return name, part == "model"
     return None
-
-
-def _ratio(used: float | None, limit: float | None) -> float | None:
-    if used is None or limit is None or limit <= 0:
-        return None
-    return round(used / limit * 100.0, 4)  # derived, so no float noise like 4.132000000000001
-
-
-def _number(value: object) -> float | None:
-    """A finite JSON number as float; bools, strings and NaN/inf are not numbers here."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:  # a huge JSON integer
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _percent(value: object) -> float | None:
-    """A utilization in the plausible range 0-1000 %; anything else is not a reading."""
-    number = _number(value)
-    return number if number is not None and 0.0 <= number <= _MAX_PERCENT else None
-
-
-def _first_number(value: object, fallback: float | None) -> float | None:
-    number = _number(value)
-    return fallback if number is None else number
-
-
-def _text(value: object) -> str | None:
-    """A non-blank server string, without control characters (it may reach a terminal)."""
-    text = printable(value).strip() if isinstance(value, str) else ""
-    return text or None
-
-
-def _first_text(item: Mapping[str, object], *keys: str) -> str | None:
-    return next((t for t in (_text(item.get(k)) for k in keys) if t), None)
-
-
-def _object(value: object) -> Mapping[str, object] | None:
-    return value if isinstance(value, dict) else None
-
-
-def _require_object(data: object, what: str) -> Mapping[str, object]:
-    item = _object(data)
-    if item is None:
-        raise ResponseFormatError(f"{what} is not a JSON object (got {type(data).__name__})")
-    return item
 
 
 def _generic_label(key: str) -> str:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from claude_tray.api.parse import _first_number, _number, _object, _ratio, _text, parse_resets_at
+from claude_tray.api import values as v
 from claude_tray.model import BreakdownRow, Dollars, ExtraUsage, UsageWindow, WeeklyBreakdown
 
 __all__ = ["KNOWN_KINDS", "extra_money", "limit_facts", "merge_row", "weekly_breakdown", "with_dollars"]
@@ -51,12 +51,12 @@ _MAX_DIGITS = 9
 
 def extra_money(extra_value: object, spend_value: object) -> ExtraUsage | None:
     """``extra_usage`` and ``spend`` as one :class:`ExtraUsage`; None when neither is an object."""
-    extra, spend = _object(extra_value), _object(spend_value)
+    extra, spend = v.object_(extra_value), v.object_(spend_value)
     if extra is None and spend is None:
         return None
     extra, spend = extra or {}, spend or {}
     spend_used, spend_limit, spend_currency = _spend_amounts(spend)
-    extra_currency = _text(extra.get("currency"))
+    extra_currency = v.text(extra.get("currency"))
     extra_used, extra_limit = _extra_amounts(extra, extra_currency or spend_currency)
     if extra_used is None and extra_limit is None:  # spend is the authority when extra_usage has none
         used, limit, currency = spend_used, spend_limit, spend_currency or extra_currency
@@ -71,11 +71,11 @@ def extra_money(extra_value: object, spend_value: object) -> ExtraUsage | None:
         used=used,
         limit=limit,
         currency=(currency or "USD").upper(),
-        utilization=_first_number(
-            extra.get("utilization"), _first_number(spend.get("percent"), _ratio(used, limit))
+        utilization=v.first_number(
+            extra.get("utilization"), v.first_number(spend.get("percent"), v.ratio(used, limit))
         ),
         currency_assumed=currency is None,
-        disabled_reason=_text(extra.get("disabled_reason")) or _text(spend.get("disabled_reason")),
+        disabled_reason=v.text(extra.get("disabled_reason")) or v.text(spend.get("disabled_reason")),
         user_disabled=_flag(extra, "user_disabled"),
         spend_limit_reached=_first_flag(extra, spend, "spend_limit_reached"),
     )
@@ -87,7 +87,7 @@ def _extra_amounts(extra: Mapping[str, object], currency: str | None) -> tuple[f
 
 
 def _spend_amounts(spend: Mapping[str, object]) -> tuple[float | None, float | None, str | None]:
-    cap = _object(spend.get("cap")) or {}
+    cap = v.object_(spend.get("cap")) or {}
     used, used_currency = _money(spend.get("used"))
     limit, limit_currency = _money(spend.get("limit"))
     if limit is None:
@@ -97,10 +97,10 @@ def _spend_amounts(spend: Mapping[str, object]) -> tuple[float | None, float | N
 
 def _money(value: object) -> tuple[float | None, str | None]:
     """``{amount_minor, currency, exponent}`` -> (amount in major units, currency)."""
-    item = _object(value)
+    item = v.object_(value)
     if item is None:
         return None, None
-    currency = _text(item.get("currency"))
+    currency = v.text(item.get("currency"))
     return _amount(item.get("amount_minor"), _digits(item.get("exponent"), currency)), currency
 
 
@@ -114,7 +114,7 @@ def _digits(scale: object, currency: str | None) -> int | None:
 
 
 def _amount(minor: object, digits: int | None) -> float | None:
-    number = _number(minor)
+    number = v.number(minor)
     if number is None or digits is None:
         return None
     return round(number / 10.0**digits, digits + 6)  # no float noise like 534.1100000000001
@@ -139,9 +139,9 @@ def with_dollars(window: UsageWindow, item: Mapping[str, object], *, known: bool
     ``known``: the key is one the program knows by name, so a computed percentage may drive
     the icon; a code-named window with only dollars (a credit grant) is shown but does not.
     """
-    amounts = [_number(item.get(f"{part}_dollars")) for part in ("limit", "used", "remaining")]
+    amounts = [v.number(item.get(f"{part}_dollars")) for part in ("limit", "used", "remaining")]
     dollars = Dollars(*amounts) if any(a is not None for a in amounts) else None
-    locked = _text(item.get("locked_reason"))
+    locked = v.text(item.get("locked_reason"))
     window = dataclasses.replace(window, dollars=dollars, locked_reason=locked)
     if window.utilization is not None:
         return window
@@ -179,18 +179,18 @@ def merge_row(existing: UsageWindow, row: UsageWindow) -> UsageWindow:
 
 def weekly_breakdown(value: object) -> WeeklyBreakdown | None:
     """``seven_day_breakdown`` as sent; rows without a key are skipped, an unknown share stays None."""
-    item = _object(value)
+    item = v.object_(value)
     if item is None:
         return None
     raw_rows = item.get("rows")
     rows = []
     for entry in raw_rows if isinstance(raw_rows, list) else []:
-        row = _object(entry)
-        key = _text(row.get("key")) if row else None
+        row = v.object_(entry)
+        key = v.text(row.get("key")) if row else None
         if row is None or key is None:
             continue
-        label = _text(row.get("display_name")) or key.replace("_", " ").capitalize()
-        rows.append(BreakdownRow(key, label, _number(row.get("percent"))))
+        label = v.text(row.get("display_name")) or key.replace("_", " ").capitalize()
+        rows.append(BreakdownRow(key, label, v.number(row.get("percent"))))
     return WeeklyBreakdown(
-        tuple(rows), parse_resets_at(item.get("as_of")), parse_resets_at(item.get("window_started_at"))
+        tuple(rows), v.parse_resets_at(item.get("as_of")), v.parse_resets_at(item.get("window_started_at"))
     )

@@ -32,7 +32,7 @@ from claude_tray import localfile
 from claude_tray.errors import StatuslineInputError
 from claude_tray.model import SourceKind, UsageSnapshot, UsageWindow, WindowGroup
 from claude_tray.paths import state_dir
-from claude_tray.report.status import format_duration, format_percent
+from claude_tray.report.wording import format_duration, format_percent
 
 __all__ = [
     "FeedReading",

@@ -128,7 +128,7 @@ def _thresholds() -> Thresholds:
 def _write_chart(history: History, out: str, account: str | None, now: datetime) -> bool:
     from pathlib import Path
 
-    from claude_tray.usage.history import write_chart
+    from claude_tray.render.chart import write_chart
 
     target = Path(out).expanduser()
     try:
@@ -220,7 +220,7 @@ def _listing(
 def _account_listing(
     account: str, readings: Sequence[Reading], extras: Sequence[ExtraReading], now: datetime
 ) -> str:
-    from claude_tray.report.status import format_percent
+    from claude_tray.report.wording import format_percent
     from claude_tray.usage.forecast import describe, forecast_all
 
     rows = sorted(

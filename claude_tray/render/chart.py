@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from itertools import pairwise
+from pathlib import Path
 from types import MappingProxyType
 
 from PIL import Image, ImageDraw, ImageFont
@@ -21,7 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 from claude_tray.model import Severity, Thresholds
 from claude_tray.render.theme import SEVERITY_COLOURS, Rgba, mix
 from claude_tray.usage.forecast import FIVE_HOURS, window_length
-from claude_tray.usage.history import Reading
+from claude_tray.usage.history import History, Reading
 
 __all__ = [
     "BACKGROUND",
@@ -32,6 +33,7 @@ __all__ = [
     "Panel",
     "chart_panels",
     "render_chart",
+    "write_chart",
 ]
 
 BACKGROUND: Rgba = (255, 255, 255, 255)
@@ -269,3 +271,20 @@ def _first_tick(start: datetime, step: timedelta, tz: tzinfo | None) -> datetime
     while tick < local:
         tick += step
     return tick
+
+
+def write_chart(
+    history: History, out: Path, now: datetime, thresholds: Thresholds, account: str | None = None
+) -> Path:
+    """Draw the last 7 days of ``history`` (Pillow, imported here) into ``out`` atomically."""
+    since = now - timedelta(days=7)
+    rows: list[Reading] = []
+    if history.exists():  # never create the database just to draw it
+        rows = history.readings(account=account, since=since)
+        rows += [e.as_reading() for e in history.extras(account=account, since=since)]
+    image = render_chart(rows, now, thresholds)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.partial")
+    image.save(partial, format="PNG")
+    partial.replace(out)  # a viewer never opens half a file
+    return out

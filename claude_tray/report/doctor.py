@@ -17,7 +17,7 @@ from datetime import datetime
 
 from claude_tray.claude_code.bridge import BridgeState
 from claude_tray.model import Health, SourceKind
-from claude_tray.report.status import format_age
+from claude_tray.report.wording import format_age
 from claude_tray.sources import SourceReport
 from claude_tray.usage.last_poll import PollRecord
 

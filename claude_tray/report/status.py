@@ -1,13 +1,7 @@
 """Account statuses as JSON documents and as readable text (pure; shared by ``status`` and ``watch``).
 
-This is also the one home of the small time and number formats people read everywhere
-(menu, tooltip, notifications): durations ("2h 14m"), clock times ("14:30", "Fri 06:00"),
-percentages and money. Times are shown in ``tz`` (local time when None).
-
->>> format_duration(8040)
-'2h 14m'
->>> format_money(47.52, "USD")
-'$47.52'
+Times are shown in ``tz`` (local time when None); how each value is worded lives in
+:mod:`claude_tray.report.wording`, shared with the menu and notifications.
 """
 
 from __future__ import annotations
@@ -34,28 +28,21 @@ from claude_tray.report.wording import (
     breakdown_text,
     extra_alert,
     extra_text,
-    format_money,
-    format_percent,
+    format_age,
+    format_clock,
+    format_duration,
+    format_reset,
     short_percent,
     window_notes,
     window_value,
 )
 
 if TYPE_CHECKING:
-    from claude_tray.usage.forecast import Forecast  # forecast imports this module: type-only here
+    from claude_tray.usage.forecast import Forecast
 
 __all__ = [
     "JSON_VERSION",
     "account_json",
-    "breakdown_text",
-    "extra_alert",
-    "extra_text",
-    "format_age",
-    "format_clock",
-    "format_duration",
-    "format_money",
-    "format_percent",
-    "format_reset",
     "format_text",
     "status_document",
     "waybar_json",
@@ -304,40 +291,3 @@ def _window_line(window: UsageWindow, width: int, now: datetime, tz: tzinfo | No
     notes = "".join(f"  {note}" for note in window_notes(window))
     read = f"  (read {format_age(window.read_at, now)})" if window.read_at is not None else ""
     return f"  {window.label:<{width}}  {window_value(window):>5}{reset}{read}{notes}"
-
-
-def format_duration(seconds: float) -> str:
-    """ "45s", "14m", "2h 14m", "3d 4h" (two units at most; negative counts as 0)."""
-    total = max(0, int(seconds))
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours}h" if hours else f"{days}d"
-    if hours:
-        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
-    return f"{minutes}m" if minutes else f"{secs}s"
-
-
-def format_clock(when: datetime, now: datetime, tz: tzinfo | None = None) -> str:
-    """ "14:30" today, "Fri 06:00" within a week, "2 Dec 15:40" beyond (or before today)."""
-    local, today = when.astimezone(tz), now.astimezone(tz)
-    days = (local.date() - today.date()).days
-    if days == 0:
-        return local.strftime("%H:%M")
-    if 0 < days < 7:
-        return local.strftime("%a %H:%M")
-    return f"{local.day} {local.strftime('%b %H:%M')}"
-
-
-def format_reset(resets_at: datetime, now: datetime, tz: tzinfo | None = None) -> str:
-    """ "resets in 2h 14m (14:30)"; a time already past reads "reset due (14:30)"."""
-    left = (resets_at - now).total_seconds()
-    clock = format_clock(resets_at, now, tz)
-    return f"resets in {format_duration(left)} ({clock})" if left > 0 else f"reset due ({clock})"
-
-
-def format_age(fetched_at: datetime, now: datetime) -> str:
-    """ "just now", "5m ago", "2h 3m ago"."""
-    age = (now - fetched_at).total_seconds()
-    return "just now" if age < 60 else f"{format_duration(age)} ago"

@@ -1,9 +1,12 @@
-"""How usage values are worded (pure): percentages, money, windows, extra usage, the breakdown.
+"""How usage values are worded (pure): percentages, money, durations and clock times, windows,
+extra usage, the breakdown.
 
 One wording for the menu, ``status``, waybar's tooltip and notifications, so they agree. Unknown
 is never "0%"; a percentage computed from dollars says so; a limit the program does not
 understand says it is not counted; "off" is never worded like "you ran out".
 
+>>> format_duration(8040)
+'2h 14m'
 >>> format_money(534.11, "EUR")
 '€534.11'
 >>> extra_text(ExtraUsage(False, 534.11, 550.0, "EUR", 97.0, disabled_reason="out_of_credits"))
@@ -15,6 +18,7 @@ understand says it is not counted; "off" is never worded like "you ran out".
 from __future__ import annotations
 
 import math
+from datetime import datetime, tzinfo
 
 from claude_tray.model import Dollars, ExtraState, ExtraUsage, UsageWindow, WeeklyBreakdown
 
@@ -24,8 +28,12 @@ __all__ = [
     "breakdown_text",
     "extra_alert",
     "extra_text",
+    "format_age",
+    "format_clock",
+    "format_duration",
     "format_money",
     "format_percent",
+    "format_reset",
     "short_percent",
     "window_notes",
     "window_value",
@@ -134,3 +142,40 @@ def format_money(amount: float, currency: str) -> str:
     symbol = _SYMBOLS.get(currency.upper())
     decimals = 0 if currency.upper() == "JPY" else 2
     return f"{symbol}{amount:,.{decimals}f}" if symbol else f"{amount:,.{decimals}f} {currency.upper()}"
+
+
+def format_duration(seconds: float) -> str:
+    """ "45s", "14m", "2h 14m", "3d 4h" (two units at most; negative counts as 0)."""
+    total = max(0, int(seconds))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h" if hours else f"{days}d"
+    if hours:
+        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
+    return f"{minutes}m" if minutes else f"{secs}s"
+
+
+def format_clock(when: datetime, now: datetime, tz: tzinfo | None = None) -> str:
+    """ "14:30" today, "Fri 06:00" within a week, "2 Dec 15:40" beyond (or before today)."""
+    local, today = when.astimezone(tz), now.astimezone(tz)
+    days = (local.date() - today.date()).days
+    if days == 0:
+        return local.strftime("%H:%M")
+    if 0 < days < 7:
+        return local.strftime("%a %H:%M")
+    return f"{local.day} {local.strftime('%b %H:%M')}"
+
+
+def format_reset(resets_at: datetime, now: datetime, tz: tzinfo | None = None) -> str:
+    """ "resets in 2h 14m (14:30)"; a time already past reads "reset due (14:30)"."""
+    left = (resets_at - now).total_seconds()
+    clock = format_clock(resets_at, now, tz)
+    return f"resets in {format_duration(left)} ({clock})" if left > 0 else f"reset due ({clock})"
+
+
+def format_age(fetched_at: datetime, now: datetime) -> str:
+    """ "just now", "5m ago", "2h 3m ago"."""
+    age = (now - fetched_at).total_seconds()
+    return "just now" if age < 60 else f"{format_duration(age)} ago"

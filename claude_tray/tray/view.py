@@ -39,7 +39,7 @@ from claude_tray.model import (
 )
 from claude_tray.poller.staleness import RESET_NOTE, as_of, reset_since
 from claude_tray.report import wording
-from claude_tray.report.status import format_age, format_reset
+from claude_tray.report.wording import format_age, format_reset
 from claude_tray.settings.schema import Settings
 from claude_tray.usage.forecast import Forecast, describe
 from claude_tray.usage.history import EXTRA_WINDOW

@@ -34,7 +34,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from itertools import pairwise
 
 from claude_tray.model import UsageSnapshot, UsageWindow
-from claude_tray.report.status import format_clock
+from claude_tray.report.wording import format_clock
 from claude_tray.usage.history import EXTRA_WINDOW, Reading, readings_of
 
 __all__ = [

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from claude_tray import localfile
-from claude_tray.model import Health, StatusChange, Thresholds, UsageSnapshot
+from claude_tray.model import Health, StatusChange, UsageSnapshot
 
 if TYPE_CHECKING:
     import sqlite3
@@ -37,7 +37,6 @@ __all__ = [
     "Reading",
     "default_path",
     "readings_of",
-    "write_chart",
 ]
 
 log = logging.getLogger(__name__)
@@ -399,22 +398,3 @@ class HistoryListener:
         if self._failing:
             log.warning("history %s works again", what)
         self._failing = False
-
-
-def write_chart(
-    history: History, out: Path, now: datetime, thresholds: Thresholds, account: str | None = None
-) -> Path:
-    """Draw the last 7 days of ``history`` (Pillow, imported here) into ``out`` atomically."""
-    from claude_tray.render.chart import render_chart
-
-    since = now - timedelta(days=7)
-    rows: list[Reading] = []
-    if history.exists():  # never create the database just to draw it
-        rows = history.readings(account=account, since=since)
-        rows += [e.as_reading() for e in history.extras(account=account, since=since)]
-    image = render_chart(rows, now, thresholds)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.partial")
-    image.save(partial, format="PNG")
-    partial.replace(out)  # a viewer never opens half a file
-    return out

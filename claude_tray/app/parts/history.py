@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from claude_tray.model import StatusChange
 from claude_tray.settings.schema import Settings
 from claude_tray.usage.forecast import Forecast, account_wall
-from claude_tray.usage.history import History, HistoryListener, default_path, write_chart
+from claude_tray.usage.history import History, HistoryListener, default_path
 
 if TYPE_CHECKING:
     from claude_tray.app.part import AppContext, Part
@@ -64,6 +64,7 @@ class Forecaster:
 def show_history(history: History, settings: Settings, now: datetime, open_file: Callable[..., None]) -> None:
     """Draw the chart into the cache dir and hand it to the desktop's image viewer."""
     from claude_tray.paths import cache_dir
+    from claude_tray.render.chart import write_chart  # Pillow only when a chart is drawn
 
     path = write_chart(history, cache_dir() / "history.png", now, settings.thresholds)
     open_file(path)
