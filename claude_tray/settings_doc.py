@@ -19,6 +19,7 @@ import tomli_w
 from claude_tray.model import Thresholds
 from claude_tray.settings import (
     AccountSettings,
+    EventSettings,
     GeneralSettings,
     HistorySettings,
     IconSettings,
@@ -36,6 +37,7 @@ SECTIONS: tuple[tuple[str, type], ...] = (
     ("thresholds", Thresholds),
     ("icon", IconSettings),
     ("notifications", NotificationSettings),
+    ("events", EventSettings),
     ("network", NetworkSettings),
     ("history", HistorySettings),
     ("accounts", AccountSettings),
@@ -73,6 +75,12 @@ DOCS: dict[str, str] = {
     "notifications.blocked": "Tell me when claude.ai blocks the web source with a Cloudflare challenge.",
     "notifications.settings_invalid": "Tell me when a saved edit of this file cannot be used (the "
     "previous settings stay in effect).",
+    "events.command": "A program to run on each event a notification would announce (threshold, "
+    "refill, login_lost, login_back, blocked, settings_invalid) and when polling becomes rate_limited, "
+    "whether or not notifications are enabled: the program and its arguments as a list of strings, "
+    "run without a shell. The event is in CLAUDE_TRAY_* environment variables and as JSON on stdin "
+    "(README: Event commands). Empty: none.",
+    "events.timeout": "Seconds an event command may run before it is stopped (1-300).",
     "network.api_base": "Base URL of the usage API (for proxies and tests). Default "
     "https://api.anthropic.com, or $CLAUDE_TRAY_API_BASE.",
     "network.web_base": "Base URL of claude.ai for the web source. Default https://claude.ai, or "
@@ -125,7 +133,7 @@ def key_docs() -> tuple[KeyDoc, ...]:
 def _type_name(hint: object) -> str:
     names = {bool: "boolean", int: "integer", float: "number", str: "string"}
     if typing.get_origin(hint) is tuple:
-        return "list of numbers"
+        return "list of strings" if typing.get_args(hint)[0] is str else "list of numbers"
     return names[hint] if isinstance(hint, type) and hint in names else str(hint)
 
 
