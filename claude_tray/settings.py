@@ -66,6 +66,7 @@ class IconSettings:
     outer: str = "five_hour"  # window key that drives the outer ring
     inner: str = "seven_day"  # window key that drives the inner ring
     show_percent: bool = False  # draw the outer ring's percentage in the centre
+    pace_mark: bool = True  # a tick on each ring at the share of its window already elapsed
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,12 +284,13 @@ class _Reader:
         return Thresholds(warn=warn, critical=critical)
 
     def icon(self, t: dict[str, Any]) -> IconSettings:
-        self.unknown_keys(t, "icon", {"outer", "inner", "show_percent"})
+        self.unknown_keys(t, "icon", {"outer", "inner", "show_percent", "pace_mark"})
         d = IconSettings()
         return IconSettings(
             outer=self.value(t, "icon", "outer", d.outer, str, _nonempty),
             inner=self.value(t, "icon", "inner", d.inner, str, _nonempty),
             show_percent=self.value(t, "icon", "show_percent", d.show_percent, bool),
+            pace_mark=self.value(t, "icon", "pace_mark", d.pace_mark, bool),
         )
 
     def notifications(self, t: dict[str, Any]) -> NotificationSettings:

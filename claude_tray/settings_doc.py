@@ -63,6 +63,8 @@ DOCS: dict[str, str] = {
     "(`claude-tray status --json` lists the keys your plan has).",
     "icon.inner": "Window drawn as the inner ring, by key (see icon.outer).",
     "icon.show_percent": "Write the outer ring's percentage in the middle of the icon.",
+    "icon.pace_mark": "A small light tick on each ring where an even pace would be now (the share "
+    "of the window already elapsed): an arc reaching past its tick is ahead of pace.",
     "notifications.enabled": "Master switch: false turns every desktop notification off.",
     "notifications.usage": "Warn when a window's usage passes one of the thresholds below.",
     "notifications.thresholds": "Usage levels (%) that each raise one notification when a window "

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
-from claude_tray.forecast import Forecast, describe
+from claude_tray.forecast import Forecast, describe, pace_tick, pace_words
 from claude_tray.model import (
     AccountStatus,
     Health,
@@ -195,7 +195,19 @@ def icon_spec(status: AccountStatus | None, settings: Settings, now: datetime) -
     inner = _ring_value(snapshot, settings.icon.inner)
     level = worst_severity(severity(v, settings.thresholds) for v in (outer, inner))
     text = f"{outer:.0f}" if settings.icon.show_percent and outer is not None else None
-    return IconSpec(outer, inner, level, status.health, text)
+    return _paced(IconSpec(outer, inner, level, status.health, text), snapshot, settings, now)
+
+
+def _paced(spec: IconSpec, snapshot: UsageSnapshot | None, settings: Settings, now: datetime) -> IconSpec:
+    """The pace ticks of the two rings (``[icon] pace_mark``), for known rings only."""
+    if not settings.icon.pace_mark or snapshot is None:
+        return spec
+    outer, inner = (snapshot.window(k) for k in (settings.icon.outer, settings.icon.inner))
+    return replace(
+        spec,
+        outer_pace=pace_tick(outer, now) if spec.outer is not None else None,
+        inner_pace=pace_tick(inner, now) if spec.inner is not None else None,
+    )
 
 
 def _icon_account(
@@ -317,7 +329,8 @@ def _window_label(window: UsageWindow, now: datetime, tz: tzinfo | None, *, was_
     text = f"{window.label}: {format_percent(window.utilization)}"
     if window.resets_at is not None:
         text += f" · {format_reset(window.resets_at, now, tz)}"
-    return text
+    words = pace_words(window, now)
+    return f"{text} · {words}" if words else text
 
 
 def _state_line(status: AccountStatus) -> str:
