@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import sys
 import threading
@@ -286,9 +287,15 @@ time.sleep(120)
 
 def _alive(pid: int) -> bool:
     """Running (a zombie waiting for a container's init to reap it counts as gone)."""
+    if not Path("/proc/self").exists():  # macOS, BSD: no zombie check, only existence
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
+    except FileNotFoundError:
         return False
     return state != "Z"
 
@@ -352,3 +359,27 @@ def test_server_text_stays_data() -> None:
     env = event_environment(notice)
     assert env["CLAUDE_TRAY_WINDOW"] == "five_hour$(touch /tmp/pwned)"  # no NUL: the OS would refuse it
     assert env["CLAUDE_TRAY_UTILIZATION"] == "95.5" and env["CLAUDE_TRAY_RESETS_AT"] == ""
+
+
+def test_a_command_added_by_a_settings_edit_runs_from_the_next_edge(tmp_path: Path, clock: FakeClock) -> None:
+    argv, out = recorder(tmp_path)
+    path = tmp_path / "config.toml"
+    ensure_settings_file(path)
+    live = build_live(
+        path, parse_settings(path.read_text()), clock, apply=lambda _s: None, notifier=_Silent()
+    )
+    try:
+        live.events(StatusChange(None, _status(_snapshot(clock, 50.0))))
+        live.events(StatusChange(None, _status(_snapshot(clock, 85.0))))  # no command yet: nothing runs
+        path.write_text(path.read_text().replace("command = []", f"command = {json.dumps(argv)}"))
+        stat = path.stat()  # a save within the same mtime tick as the first write still differs
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+        live.check()  # sees the change
+        live.check()  # the file held still: applies it
+        live.events(StatusChange(None, _status(_snapshot(clock, 85.0))))  # no new edge: no backlog
+        live.events(StatusChange(None, _status(_snapshot(clock, 97.0))))
+        found = wait_for_records(out, 1)
+    finally:
+        live.close()
+    assert summary(found) == [("threshold", "five_hour", "97", "95")]
+    assert len(records(out)) == 1
