@@ -164,3 +164,12 @@ def test_the_render_cache_keys_on_the_tick() -> None:
     moved = renderer.render(replace(ring_spec(0.25, 0.5), outer_pace=13 / 48), 22)
     assert moved is not first and renderer.renders == 2
     assert isinstance(moved, Image.Image)
+
+
+def test_a_nan_share_or_value_draws_no_tick() -> None:
+    plain = render_icon(ring_spec(None, None), 22).tobytes()
+    assert render_icon(ring_spec(float("nan"), float("nan")), 22).tobytes() == plain
+    nan_ring = IconSpec(float("nan"), 10.0, Severity.CALM, Health.FRESH, None, 0.25, None)
+    assert (
+        render_icon(nan_ring, 22).tobytes() == render_icon(replace(nan_ring, outer_pace=None), 22).tobytes()
+    )

@@ -131,13 +131,19 @@ def _draw_ring(
 
 
 def _draw_pace(
-    draw: ImageDraw.ImageDraw, canvas: int, band: _Band, share: float | None, spec: IconSpec
+    draw: ImageDraw.ImageDraw,
+    canvas: int,
+    band: _Band,
+    ring: tuple[float | None, float | None],
+    spec: IconSpec,
 ) -> None:
-    """A radial tick across ``band`` at ``share`` of a clockwise turn from 12 o'clock.
+    """A radial tick across ``band`` at ``share`` of a clockwise turn from 12 o'clock, only on a
+    ring with a number (a dashed ring has no pace to compare with).
 
     Centred on an output pixel, so a tick at 3, 6 or 9 o'clock is one bright line at 22 px
     instead of two half-bright ones."""
-    if share is None:
+    value, share = ring
+    if value is None or share is None or not (math.isfinite(value) and math.isfinite(share)):
         return
     angle = 2 * math.pi * min(max(share, 0.0), 1.0)
     overhang = canvas * _PACE_OVERHANG
@@ -180,10 +186,8 @@ def render_icon(spec: IconSpec, size: int) -> Image.Image:
     outer, inner = _bands(canvas)
     _draw_ring(draw, canvas, outer, spec.outer, spec)
     _draw_ring(draw, canvas, inner, spec.inner, spec)
-    if spec.outer is not None:
-        _draw_pace(draw, canvas, outer, spec.outer_pace, spec)
-    if spec.inner is not None:
-        _draw_pace(draw, canvas, inner, spec.inner_pace, spec)
+    _draw_pace(draw, canvas, outer, (spec.outer, spec.outer_pace), spec)
+    _draw_pace(draw, canvas, inner, (spec.inner, spec.inner_pace), spec)
     _draw_centre(draw, canvas, spec, treatment(spec.health))
     return image.resize((size, size), Image.Resampling.LANCZOS)
 
