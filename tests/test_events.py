@@ -383,3 +383,19 @@ def test_a_command_added_by_a_settings_edit_runs_from_the_next_edge(tmp_path: Pa
         live.close()
     assert summary(found) == [("threshold", "five_hour", "97", "95")]
     assert len(records(out)) == 1
+
+
+def test_a_burst_behind_a_slow_command_is_bounded(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    started = tmp_path / "started"
+    slow = (sys.executable, "-c", f"open({str(started)!r}, 'a').write('x'); import time; time.sleep(30)")
+    runner = CommandRunner(max_queued=2)
+    try:
+        with caplog.at_level(logging.WARNING):
+            runner.submit(_job(slow))
+            wait_until(lambda: started.exists(), "the first command never started")
+            for _ in range(10):
+                runner.submit(_job(slow))  # the poller's thread is never held up
+    finally:
+        runner.close()  # stops the running one, drops the queued ones, joins
+    assert caplog.text.count("still busy; the threshold event is dropped") == 8
+    assert runner.runs == 1 and started.read_text() == "x"
