@@ -293,6 +293,8 @@ class IconSpec:
     the view builder so sub-pixel changes never trigger a re-render; None = unknown (drawn as
     an empty track, never as 0 %). ``severity`` colours the rings (the worse window's level);
     ``health`` picks the glyph/dimming; ``text`` is the optional centre label ("42").
+    ``outer_pace``/``inner_pace`` are the share (0..1) of each ring's window already elapsed,
+    where the pace tick goes, quantized by the view builder (None = no tick).
     """
 
     outer: float | None
@@ -300,3 +302,5 @@ class IconSpec:
     severity: Severity | None
     health: Health
     text: str | None = None
+    outer_pace: float | None = None
+    inner_pace: float | None = None

@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image
@@ -50,14 +50,15 @@ class Column:
     five_hour: float | None
     seven_day: float | None
     percent: bool = False
+    elapsed: tuple[float, float] | None = None  # where the pace ticks go (share of each window gone)
 
 
 COLUMNS = (
-    Column("12% / 35%", 12.0, 35.0),
-    Column("42% / 85% +text", 42.0, 85.0, percent=True),
-    Column("93% / 60%", 93.0, 60.0),
-    Column("100% / 100%", 100.0, 100.0),
-    Column("unknown", None, None),
+    Column("12% / 35%", 12.0, 35.0, elapsed=(0.5, 0.625)),  # behind pace: arcs short of their ticks
+    Column("42% / 85% +text", 42.0, 85.0, percent=True, elapsed=(0.25, 0.625)),  # ahead of pace
+    Column("93% / 60%", 93.0, 60.0, elapsed=(0.75, 0.375)),
+    Column("100% / 100%", 100.0, 100.0, elapsed=(0.875, 0.9375)),
+    Column("unknown", None, None, elapsed=(0.5, 0.5)),  # no number, so no tick
 )
 
 LIGHT_PANEL: Rgba = (236, 236, 238, 255)
@@ -69,7 +70,10 @@ CELL_W, ROW_H, LABEL_W, HEADER_H, PAD = 112, 76, 128, 46, 6
 
 
 def gallery_spec(column: Column, health: Health) -> IconSpec:
-    return icon_spec(column.five_hour, column.seven_day, health, Thresholds(), percent=column.percent)
+    spec = icon_spec(column.five_hour, column.seven_day, health, Thresholds(), percent=column.percent)
+    if column.elapsed is None:
+        return spec
+    return replace(spec, outer_pace=column.elapsed[0], inner_pace=column.elapsed[1])
 
 
 def draw_cell(sheet: Image.Image, spec: IconSpec, x: int, y: int) -> None:

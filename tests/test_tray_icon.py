@@ -101,7 +101,7 @@ def test_menu_maps_every_entry(dummy_backend: None) -> None:
     model = tray.icon.menu_model()
     items = tray.items()
     assert tray.labels() == [
-        "5-hour: 42% · resets in 2h (14:00)",
+        "5-hour: 42% · resets in 2h (14:00) · 18% behind pace",
         "updated just now · via usage API",
         "Refresh now",
         "Edit settings...",
@@ -111,7 +111,7 @@ def test_menu_maps_every_entry(dummy_backend: None) -> None:
     ]
     assert sum(1 for i in items if i is model.SEPARATOR) == 2
     by_label = {i.text: i for i in items if i is not model.SEPARATOR}
-    assert not by_label["5-hour: 42% · resets in 2h (14:00)"].enabled  # informational rows
+    assert not by_label["5-hour: 42% · resets in 2h (14:00) · 18% behind pace"].enabled  # informational rows
     assert by_label["Refresh now"].enabled and by_label["Refresh now"].default
     assert by_label["Start at login"].checked is True
     assert by_label["Quit"].checked is None
@@ -128,7 +128,7 @@ def test_clicks_only_enqueue_commands(dummy_backend: None) -> None:
         Command(Action.QUIT),
         Command(Action.HIDE_ACCOUNT, "home"),
     ]
-    tray.click("5-hour: 42% · resets in 2h (14:00)")  # an informational row does nothing
+    tray.click("5-hour: 42% · resets in 2h (14:00) · 18% behind pace")  # an informational row does nothing
     assert len(tray.commands) == 3
 
 
@@ -153,7 +153,7 @@ def test_apply_swaps_the_menu_and_renders_only_on_icon_change(dummy_backend: Non
     assert tray.renderer.renders == 1 and tray.icon.view == first
     tray.icon.apply(view(status("default", 90.0, Health.RATE_LIMITED)))
     assert tray.renderer.renders == 2
-    assert tray.labels()[0] == "5-hour: 90% · resets in 2h (14:00)"
+    assert tray.labels()[0] == "5-hour: 90% · resets in 2h (14:00) · 30% ahead of pace"
     assert tray.labels()[2] == "Rate limited"
     menu_only = view(status("default", 90.0, Health.RATE_LIMITED), autostart=False)
     tray.icon.apply(menu_only)

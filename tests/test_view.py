@@ -61,9 +61,9 @@ def test_one_fresh_account_reads_like_the_issue() -> None:
     opus = UsageWindow("seven_day_opus", "Opus weekly", 12.0, NOW + timedelta(days=2), WindowGroup.MODEL)
     view = view_of(fresh(extra=extra, models=(opus,)))
     assert labels(view.menu)[:5] == [
-        "5-hour: 42% · resets in 2h 14m (14:30)",
-        "Weekly: 85% · resets in 3d 4h (Wed 16:15)",
-        "Opus weekly: 12% · resets in 2d (Tue 12:15)",
+        "5-hour: 42% · resets in 2h 14m (14:30) · 13% behind pace",
+        "Weekly: 85% · resets in 3d 4h (Wed 16:15) · 30% ahead of pace",
+        "Opus weekly: 12% · resets in 2d (Tue 12:15) · 59% behind pace",
         "Extra usage: $47.52 of $140.00 (34%)",
         "updated 3m ago · via usage API",
     ]
@@ -165,7 +165,9 @@ def test_icon_severity_is_the_worse_ring(
 def test_sub_percent_changes_give_an_equal_view() -> None:
     first, second = view_of(fresh(five=42.2)), view_of(fresh(five=42.4))
     assert first == second
-    assert first.icon == IconSpec(42.0, 85.0, Severity.WARN, Health.FRESH)
+    assert first.icon == IconSpec(
+        42.0, 85.0, Severity.WARN, Health.FRESH, outer_pace=26 / 48, inner_pace=26 / 48
+    )
     assert view_of(fresh(five=42.6)).icon.outer == 43.0
 
 

@@ -11,8 +11,9 @@ SIGINT and SIGTERM quit cleanly (every thread joined, exit 0); SIGUSR1 asks for 
 which still respects an active rate limit (for waybar's ``on-click``). The signal handlers
 only set an Event and nudge the main thread; all work happens outside them.
 
-Like the tray, it sends desktop notifications and applies a saved settings file without a
-restart (the main thread checks it every 10 s); an invalid file keeps the running settings.
+Like the tray, it sends desktop notifications, runs the ``[events]`` command, and applies a
+saved settings file without a restart (the main thread checks it every 10 s); an invalid file
+keeps the running settings.
 """
 
 from __future__ import annotations

@@ -16,6 +16,9 @@ thresholds have already been announced in the current window period. From each
   and is announced only when the window had reached a threshold.
 * **login lost / working again** (unauthorized and back to fresh), **blocked** (Cloudflare), and
   **settings invalid** (once per distinct problem, via :meth:`NoticeRules.settings_error`).
+* **rate limited** (entering a 429 backoff): never a notification, only an event for the
+  ``[events]`` command (:mod:`claude_tray.notifiers.events`), which takes every edge from
+  :meth:`NoticeRules.edges` whatever the switches say.
 
 Each kind can be switched off in ``[notifications]``; switched-off kinds still update the memory,
 so turning one on later never releases a backlog. :class:`NotificationListener` wires the rules
@@ -62,6 +65,7 @@ class NoticeKind(enum.Enum):
     LOGIN_BACK = "login_back"
     BLOCKED = "blocked"
     SETTINGS_INVALID = "settings_invalid"
+    RATE_LIMITED = "rate_limited"  # for event commands only: no desktop notification has it
 
 
 class Urgency(enum.IntEnum):
@@ -80,6 +84,9 @@ class Notice:
     urgency: Urgency = Urgency.NORMAL
     account: str = ""
     window: str = ""  # the window key, for threshold and refill notices
+    utilization: float | None = None  # the window's usage (%), for threshold and refill notices
+    level: float | None = None  # the threshold crossed, for threshold notices
+    resets_at: datetime | None = None
 
 
 class Notifier(Protocol):
@@ -102,7 +109,7 @@ _SWITCH = {
 
 
 def allowed(kind: NoticeKind, settings: NotificationSettings) -> bool:
-    return settings.enabled and bool(getattr(settings, _SWITCH[kind]))
+    return kind in _SWITCH and settings.enabled and bool(getattr(settings, _SWITCH[kind]))
 
 
 @dataclass(slots=True)
@@ -130,6 +137,10 @@ class NoticeRules:
             memory.announced = self._passed(memory.last)
 
     def on_change(self, change: StatusChange, now: datetime) -> list[Notice]:
+        return [n for n in self.edges(change, now) if allowed(n.kind, self.settings)]
+
+    def edges(self, change: StatusChange, now: datetime) -> list[Notice]:
+        """Every edge of this change, switched on or not (event commands run on all of them)."""
         status = change.current
         notices = self._health_edges(status)
         if status.snapshot is not None:
@@ -137,17 +148,19 @@ class NoticeRules:
                 if window.drives:
                     notices.extend(self._window_edges(status.account, window, now))
             notices.extend(self._extra_edge(status))
-        return [n for n in notices if allowed(n.kind, self.settings)]
+        return notices
 
     def settings_error(self, error: ConfigError) -> list[Notice]:
+        return [n for n in self.settings_error_edges(error) if allowed(n.kind, self.settings)]
+
+    def settings_error_edges(self, error: ConfigError) -> list[Notice]:
         """One notice per distinct problem set; the same invalid file saved twice says it once."""
         lines = tuple(str(p) for p in error.problems)
         if lines == self._settings_problem:
             return []
         self._settings_problem = lines
         body = "\n".join((*lines, "The previous settings stay in effect."))
-        notice = Notice(NoticeKind.SETTINGS_INVALID, "claude-tray settings not applied", body)
-        return [notice] if allowed(notice.kind, self.settings) else []
+        return [Notice(NoticeKind.SETTINGS_INVALID, "claude-tray settings not applied", body)]
 
     def settings_ok(self) -> None:
         self._settings_problem = None
@@ -169,6 +182,8 @@ class NoticeRules:
             return [self._notice(NoticeKind.LOGIN_BACK, status, "login works again", Urgency.LOW)]
         if health is Health.BLOCKED and known:
             return [self._notice(NoticeKind.BLOCKED, status, "blocked by claude.ai")]
+        if health is Health.RATE_LIMITED and known:
+            return [self._notice(NoticeKind.RATE_LIMITED, status, "rate limited")]
         return []
 
     def _notice(
@@ -227,12 +242,31 @@ class NoticeRules:
         title = f"{_who(account)}{window.label} limit at {short_percent(window)}"
         body = f"Passed {format_percent(level)}.{self._reset(window, now)}"
         urgency = Urgency.CRITICAL if top else Urgency.NORMAL
-        return Notice(NoticeKind.THRESHOLD, title, body, urgency, account, window.key)
+        return Notice(
+            NoticeKind.THRESHOLD,
+            title,
+            body,
+            urgency,
+            account,
+            window.key,
+            window.utilization,
+            level,
+            window.resets_at,
+        )
 
     def _refill(self, account: str, window: UsageWindow, before: float, now: datetime) -> Notice:
         title = f"{_who(account)}{window.label} limit refilled"
         body = f"Now {format_percent(window.utilization)} (was {format_percent(before)}).{self._reset(window, now)}"
-        return Notice(NoticeKind.REFILL, title, body, Urgency.LOW, account, window.key)
+        return Notice(
+            NoticeKind.REFILL,
+            title,
+            body,
+            Urgency.LOW,
+            account,
+            window.key,
+            window.utilization,
+            resets_at=window.resets_at,
+        )
 
     def _reset(self, window: UsageWindow, now: datetime) -> str:
         if window.resets_at is None:

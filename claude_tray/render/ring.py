@@ -4,8 +4,10 @@
 downsamples with LANCZOS, so the same spec always gives the same pixels. The outer ring is
 ``spec.outer`` (the 5-hour window by default), the inner ring ``spec.inner`` (weekly); each
 fills clockwise from 12 o'clock. A ring whose utilization is unknown is drawn as a dashed
-(or, while starting, dotted) track and never as a 0 % ring. :class:`IconRenderer` keeps a
-small LRU cache so an unchanged view never re-renders.
+(or, while starting, dotted) track and never as a 0 % ring. A known ring may carry a pace tick
+(``spec.outer_pace``/``inner_pace``): a short light radial mark at the share of its window
+already elapsed, so an arc reaching past its tick is ahead of pace. :class:`IconRenderer` keeps
+a small LRU cache so an unchanged view never re-renders.
 
 >>> from claude_tray.model import Health, Severity
 >>> image = render_icon(IconSpec(42.0, 85.0, Severity.WARN, Health.FRESH), 22)
@@ -33,6 +35,7 @@ from claude_tray.render.theme import (
     TrackStyle,
     Treatment,
     fill_colour,
+    pace_colour,
     placeholder_colour,
     text_colour,
     track_colour,
@@ -56,6 +59,9 @@ _TEXT_WIDTH = 2 * (0.5 - _MARGIN - _OUTER_WIDTH - _GAP) - 0.02
 _TEXT_HEIGHT = 0.44
 _DASHES = 8  # an unknown ring: 8 dashes, each half of its 45-degree step
 _DOTS = 8  # a starting ring: 8 round dots
+_PACE_WIDTH = 0.07  # the pace tick's stroke as a fraction of the size: 1.1-1.7 px at 16-24 px
+_PACE_HALO = 1.8  # the dark notch around the tick, as a multiple of its width
+_PACE_OVERHANG = 0.02  # how far the tick reaches inwards past its ring, so it reads as a mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +133,36 @@ def _draw_ring(
         _draw_dashed(draw, canvas, band, placeholder_colour(look))
 
 
+def _draw_pace(
+    draw: ImageDraw.ImageDraw,
+    canvas: int,
+    band: _Band,
+    ring: tuple[float | None, float | None],
+    spec: IconSpec,
+) -> None:
+    """A radial tick across ``band`` at ``share`` of a clockwise turn from 12 o'clock, only on a
+    ring with a number (a dashed ring has no pace to compare with).
+
+    Centred on an output pixel, so a tick at 3, 6 or 9 o'clock is one bright line at 22 px
+    instead of two half-bright ones."""
+    value, share = ring
+    if value is None or share is None or not (math.isfinite(value) and math.isfinite(share)):
+        return
+    angle = 2 * math.pi * min(max(share, 0.0), 1.0)
+    overhang = canvas * _PACE_OVERHANG
+    radii = (band.radius, band.radius - band.width - overhang)  # outwards it would touch the rim
+    ends = [(canvas / 2 + r * math.sin(angle), canvas / 2 - r * math.cos(angle)) for r in radii]
+    # the midpoint moved onto an output pixel's centre (by at most half a pixel)
+    shift = [
+        (math.floor(sum(c) / 2 / SUPERSAMPLE) + 0.5) * SUPERSAMPLE - sum(c) / 2
+        for c in zip(*ends, strict=True)
+    ]
+    points = [(x + shift[0], y + shift[1]) for x, y in ends]
+    width = max(SUPERSAMPLE, round(canvas * _PACE_WIDTH))
+    draw.line(points, fill=BACKDROP, width=round(width * _PACE_HALO))  # a dark notch: contrast on amber
+    draw.line(points, fill=pace_colour(treatment(spec.health)), width=width)
+
+
 def _draw_centre(draw: ImageDraw.ImageDraw, canvas: int, spec: IconSpec, look: Treatment) -> None:
     if not look.shows_text:
         draw_glyph(draw, canvas, look.glyph, look.glyph_colour)
@@ -153,6 +189,8 @@ def render_icon(spec: IconSpec, size: int) -> Image.Image:
     outer, inner = _bands(canvas)
     _draw_ring(draw, canvas, outer, spec.outer, spec)
     _draw_ring(draw, canvas, inner, spec.inner, spec)
+    _draw_pace(draw, canvas, outer, (spec.outer, spec.outer_pace), spec)
+    _draw_pace(draw, canvas, inner, (spec.inner, spec.inner_pace), spec)
     _draw_centre(draw, canvas, spec, treatment(spec.health))
     return image.resize((size, size), Image.Resampling.LANCZOS)
 

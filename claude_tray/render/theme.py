@@ -40,6 +40,7 @@ __all__ = [
     "Treatment",
     "fill_colour",
     "mix",
+    "pace_colour",
     "placeholder_colour",
     "text_colour",
     "track_colour",
@@ -163,3 +164,10 @@ def text_colour(look: Treatment) -> Rgba:
 
 def placeholder_colour(look: Treatment) -> Rgba:
     return _faded(PLACEHOLDER, look)
+
+
+PACE_MARK: Rgba = (246, 247, 250, 255)  # the pace tick: near-white reads on every fill and on the track
+
+
+def pace_colour(look: Treatment) -> Rgba:
+    return _faded(PACE_MARK, look)

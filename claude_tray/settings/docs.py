@@ -19,6 +19,7 @@ import tomli_w
 from claude_tray.model import Thresholds
 from claude_tray.settings.schema import (
     AccountSettings,
+    EventSettings,
     GeneralSettings,
     HistorySettings,
     IconSettings,
@@ -36,6 +37,7 @@ SECTIONS: tuple[tuple[str, type], ...] = (
     ("thresholds", Thresholds),
     ("icon", IconSettings),
     ("notifications", NotificationSettings),
+    ("events", EventSettings),
     ("network", NetworkSettings),
     ("history", HistorySettings),
     ("accounts", AccountSettings),
@@ -61,6 +63,8 @@ DOCS: dict[str, str] = {
     "(`claude-tray status --json` lists the keys your plan has).",
     "icon.inner": "Window drawn as the inner ring, by key (see icon.outer).",
     "icon.show_percent": "Write the outer ring's percentage in the middle of the icon.",
+    "icon.pace_mark": "A small light tick on each ring where an even pace would be now (the share "
+    "of the window already elapsed): an arc reaching past its tick is ahead of pace.",
     "notifications.enabled": "Master switch: false turns every desktop notification off.",
     "notifications.usage": "Warn when a window's usage passes one of the thresholds below.",
     "notifications.thresholds": "Usage levels (%) that each raise one notification when a window "
@@ -73,6 +77,12 @@ DOCS: dict[str, str] = {
     "notifications.blocked": "Tell me when claude.ai blocks the web source with a Cloudflare challenge.",
     "notifications.settings_invalid": "Tell me when a saved edit of this file cannot be used (the "
     "previous settings stay in effect).",
+    "events.command": "A program to run on each event a notification would announce (threshold, "
+    "refill, login_lost, login_back, blocked, settings_invalid) and when polling becomes rate_limited, "
+    "whether or not notifications are enabled: the program and its arguments as a list of strings, "
+    "run without a shell. The event is in CLAUDE_TRAY_* environment variables and as JSON on stdin "
+    "(README: Event commands). Empty: none.",
+    "events.timeout": "Seconds an event command may run before it is stopped (1-300).",
     "network.api_base": "Base URL of the usage API (for proxies and tests). Default "
     "https://api.anthropic.com, or $CLAUDE_TRAY_API_BASE. Must be https:// (http:// only for "
     "localhost / 127.x / [::1]: the token must not travel in cleartext).",
@@ -127,7 +137,7 @@ def key_docs() -> tuple[KeyDoc, ...]:
 def _type_name(hint: object) -> str:
     names = {bool: "boolean", int: "integer", float: "number", str: "string"}
     if typing.get_origin(hint) is tuple:
-        return "list of numbers"
+        return "list of strings" if typing.get_args(hint)[0] is str else "list of numbers"
     return names[hint] if isinstance(hint, type) and hint in names else str(hint)
 
 

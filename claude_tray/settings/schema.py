@@ -29,6 +29,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SOURCES",
     "AccountSettings",
+    "EventSettings",
     "GeneralSettings",
     "HistorySettings",
     "IconSettings",
@@ -72,6 +73,7 @@ class IconSettings:
     outer: str = "five_hour"  # window key that drives the outer ring
     inner: str = "seven_day"  # window key that drives the inner ring
     show_percent: bool = False  # draw the outer ring's percentage in the centre
+    pace_mark: bool = True  # a tick on each ring at the share of its window already elapsed
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,12 @@ class NotificationSettings:
     login: bool = True  # login lost / recovered
     blocked: bool = True
     settings_invalid: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class EventSettings:
+    command: tuple[str, ...] = ()  # argv run (no shell) on each notification-worthy event; () = none
+    timeout: float = 10.0  # seconds before a command that has not finished is stopped
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +126,7 @@ class Settings:
     thresholds: Thresholds = field(default_factory=Thresholds)
     icon: IconSettings = field(default_factory=IconSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    events: EventSettings = field(default_factory=EventSettings)
     network: NetworkSettings = field(default_factory=NetworkSettings)
     history: HistorySettings = field(default_factory=HistorySettings)
     accounts: tuple[AccountSettings, ...] = (AccountSettings(),)
@@ -245,7 +254,7 @@ class _Reader:
 
     def settings(self, data: dict[str, Any]) -> Settings:
         known_top = {"schema_version", "general", "thresholds", "icon", "notifications"}
-        known_top |= {"network", "history", "accounts"}
+        known_top |= {"events", "network", "history", "accounts"}
         self.unknown_keys(data, "", known_top)
         version = self.value(data, "", "schema_version", SCHEMA_VERSION, int, _schema_check)
         thresholds = self.thresholds(self.table(data, "thresholds"))
@@ -255,6 +264,7 @@ class _Reader:
             thresholds=thresholds,
             icon=self.icon(self.table(data, "icon")),
             notifications=self.notifications(self.table(data, "notifications")),
+            events=self.events(self.table(data, "events")),
             network=self.network(self.table(data, "network")),
             history=self.history(self.table(data, "history")),
             accounts=self.accounts(data.get("accounts")),
@@ -284,12 +294,13 @@ class _Reader:
         return Thresholds(warn=warn, critical=critical)
 
     def icon(self, t: dict[str, Any]) -> IconSettings:
-        self.unknown_keys(t, "icon", {"outer", "inner", "show_percent"})
+        self.unknown_keys(t, "icon", {"outer", "inner", "show_percent", "pace_mark"})
         d = IconSettings()
         return IconSettings(
             outer=self.value(t, "icon", "outer", d.outer, str, _nonempty),
             inner=self.value(t, "icon", "inner", d.inner, str, _nonempty),
             show_percent=self.value(t, "icon", "show_percent", d.show_percent, bool),
+            pace_mark=self.value(t, "icon", "pace_mark", d.pace_mark, bool),
         )
 
     def notifications(self, t: dict[str, Any]) -> NotificationSettings:
@@ -299,6 +310,13 @@ class _Reader:
         values = {k: self.value(t, "notifications", k, getattr(d, k), bool) for k in flags}
         raw = self.value(t, "notifications", "thresholds", list(d.thresholds), list, _percent_list_check)
         return NotificationSettings(thresholds=tuple(sorted(float(v) for v in raw)), **values)
+
+    def events(self, t: dict[str, Any]) -> EventSettings:
+        self.unknown_keys(t, "events", {"command", "timeout"})
+        d = EventSettings()
+        command = self.value(t, "events", "command", list(d.command), list, _argv_check)
+        timeout = self.value(t, "events", "timeout", d.timeout, (int, float), _timeout_check)
+        return EventSettings(command=tuple(command), timeout=timeout)
 
     def network(self, t: dict[str, Any]) -> NetworkSettings:
         self.unknown_keys(t, "network", {"api_base", "web_base", "user_agent", "timeout"})
@@ -401,6 +419,12 @@ def _percent_check(value: Any) -> str | None:
 def _percent_list_check(value: Any) -> str | None:
     bad = [v for v in value if isinstance(v, bool) or not isinstance(v, int | float) or not 0 < v <= 100]
     return f"must be a list of percentages (0-100); bad entries: {bad!r}" if bad else None
+
+
+def _argv_check(value: Any) -> str | None:
+    if not all(isinstance(v, str) for v in value) or (value and not value[0].strip()):
+        return 'must be a program and its arguments as strings, e.g. ["paplay", "/path/to/sound.oga"]'
+    return "must not contain NUL characters" if any("\0" in v for v in value) else None
 
 
 def _url_check(value: Any) -> str | None:

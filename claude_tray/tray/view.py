@@ -41,7 +41,7 @@ from claude_tray.poller.staleness import RESET_NOTE, as_of, reset_since
 from claude_tray.report import wording
 from claude_tray.report.wording import format_age, format_reset
 from claude_tray.settings.schema import Settings
-from claude_tray.usage.forecast import Forecast, describe
+from claude_tray.usage.forecast import Forecast, describe, pace_tick, pace_words
 from claude_tray.usage.history import EXTRA_WINDOW
 
 __all__ = ["SEPARATOR", "USAGE_PAGE", "Action", "MenuEntry", "TrayView", "build_view", "icon_spec"]
@@ -211,7 +211,19 @@ def icon_spec(status: AccountStatus | None, settings: Settings, now: datetime) -
     inner = _ring_value(snapshot, settings.icon.inner)
     level = worst_severity(severity(v, settings.thresholds) for v in (outer, inner))
     text = f"{outer:.0f}" if settings.icon.show_percent and outer is not None else None
-    return IconSpec(outer, inner, level, status.health, text)
+    return _paced(IconSpec(outer, inner, level, status.health, text), snapshot, settings, now)
+
+
+def _paced(spec: IconSpec, snapshot: UsageSnapshot | None, settings: Settings, now: datetime) -> IconSpec:
+    """The pace ticks of the two rings (``[icon] pace_mark``), for known rings only."""
+    if not settings.icon.pace_mark or snapshot is None:
+        return spec
+    outer, inner = (snapshot.window(k) for k in (settings.icon.outer, settings.icon.inner))
+    return replace(
+        spec,
+        outer_pace=pace_tick(outer, now) if spec.outer is not None else None,
+        inner_pace=pace_tick(inner, now) if spec.inner is not None else None,
+    )
 
 
 def _icon_account(
@@ -353,6 +365,8 @@ def _window_label(window: UsageWindow, now: datetime, tz: tzinfo | None, *, was_
     parts = [f"{window.label}: {wording.window_value(window)}"]  # "no data" gets no reset time
     if window.resets_at is not None and (window.utilization is not None or window.dollars is not None):
         parts.append(format_reset(window.resets_at, now, tz))
+    if window.utilization is not None and (words := pace_words(window, now)):
+        parts.append(words)
     if window.read_at is not None:  # kept from an older reading than the rest: its own age
         parts.append(f"read {format_age(window.read_at, now)}")
     return " · ".join((*parts, *wording.window_notes(window)))

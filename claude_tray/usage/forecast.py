@@ -48,10 +48,13 @@ __all__ = [
     "current_segment",
     "describe",
     "describe_pace",
+    "elapsed_share",
     "forecast_all",
     "forecast_json",
     "forecast_window",
     "pace",
+    "pace_tick",
+    "pace_words",
     "window_length",
     "window_pace",
 ]
@@ -101,20 +104,48 @@ def lookback(length: timedelta | None) -> timedelta:
     return timedelta(hours=24)
 
 
+def elapsed_share(resets_at: datetime | None, length: timedelta | None, now: datetime) -> float | None:
+    """The share (0..1) of a window already elapsed at ``now``; None if unknown."""
+    if resets_at is None or length is None:
+        return None
+    return min(1.0, max(0.0, 1.0 - (resets_at - now) / length))
+
+
 def pace(
     utilization: float | None, resets_at: datetime | None, length: timedelta | None, now: datetime
 ) -> float | None:
     """Percentage points ahead (+) or behind (-) an even spread over the window; None if unknown."""
-    if utilization is None or resets_at is None or length is None:
+    elapsed = elapsed_share(resets_at, length, now)
+    if utilization is None or elapsed is None:
         return None
-    remaining = (resets_at - now) / length
-    elapsed = min(1.0, max(0.0, 1.0 - remaining))
     return utilization - elapsed * LIMIT
 
 
 def window_pace(window: UsageWindow, now: datetime) -> float | None:
     """:func:`pace` for one window of a snapshot (what a pace notification rule asks)."""
     return pace(window.utilization, window.resets_at, window_length(window.key), now)
+
+
+PACE_STEPS = 48  # the icon's pace tick moves in 1/48 turns (6 min of a 5-hour window): few re-renders
+PACE_WORDS_AFTER = 0.1  # share of a window elapsed before "ahead of/behind pace" means something
+
+
+def pace_tick(window: UsageWindow | None, now: datetime) -> float | None:
+    """Where the icon's pace tick goes: the elapsed share in whole 1/48 turns; None when the
+    window's length or reset is unknown, or the tick would sit at 12 o'clock (where it says nothing)."""
+    if window is None:
+        return None
+    share = elapsed_share(window.resets_at, window_length(window.key), now)
+    steps = None if share is None else round(share * PACE_STEPS)
+    return steps / PACE_STEPS if steps is not None and 0 < steps < PACE_STEPS else None
+
+
+def pace_words(window: UsageWindow, now: datetime) -> str:
+    """ "12% ahead of pace" / "behind pace" / "on pace" once enough of the window has elapsed; else ""."""
+    share = elapsed_share(window.resets_at, window_length(window.key), now)
+    if window.utilization is None or share is None or share < PACE_WORDS_AFTER:
+        return ""
+    return describe_pace(window_pace(window, now))
 
 
 def describe_pace(delta: float | None) -> str:

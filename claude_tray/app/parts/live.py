@@ -1,4 +1,4 @@
-"""What a running daemon adds to the poller: desktop notifications and settings hot reload.
+"""What a running daemon adds to the poller: notifications, event commands, settings hot reload.
 
 Shared by the tray (:func:`app_part`, one entry in ``app.PART_FACTORIES``) and ``claude-tray
 watch`` (:func:`build_live`, checked from its main loop). A saved settings file is applied
@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from claude_tray.clock import Clock
 from claude_tray.errors import ConfigError, NotifyError
+from claude_tray.model import StatusChange
+from claude_tray.notifiers.events import EventListener
 from claude_tray.notifiers.rules import NotificationListener, Notifier
 from claude_tray.settings.file import problem_lines
 from claude_tray.settings.reload import SettingsReloader, reload_every
@@ -29,15 +31,22 @@ __all__ = ["Live", "app_part", "build_live"]
 
 @dataclass(frozen=True, slots=True)
 class Live:
-    listener: NotificationListener  # give to poller.add_listener
+    notifications: NotificationListener
     reloader: SettingsReloader
+    events: EventListener  # the [events] command
+
+    def listener(self, change: StatusChange) -> None:
+        """Give to ``poller.add_listener``."""
+        self.notifications(change)
+        self.events(change)
 
     def check(self) -> None:
         """Call every :func:`~claude_tray.settings.reload.reload_every` seconds from the daemon's loop."""
         self.reloader.check()
 
     def close(self) -> None:
-        self.listener.close()
+        self.notifications.close()
+        self.events.close()
 
 
 def build_live(
@@ -56,25 +65,30 @@ def build_live(
 
         notifier = default_notifier()
     listener = NotificationListener(notifier, settings, clock, tz)
+    events = EventListener(settings, clock)
 
     def applied(new: Settings) -> None:
         listener.settings_applied(new)
+        events.settings_applied(new)
         apply(new)
 
     def invalid(error: ConfigError) -> None:
         listener.settings_invalid(error)
+        events.settings_invalid(error)
         show_problem(problem_lines(error)[0] if error.problems else error.message)
 
     def recovered() -> None:
         listener.settings_applied(reloader.current)
+        events.settings_applied(reloader.current)
         show_problem(None)
 
     reloader = SettingsReloader(path, settings, apply=applied, invalid=invalid, recovered=recovered)
-    return Live(listener, reloader)
+    return Live(listener, reloader, events)
 
 
 def app_part(app: AppContext) -> Part:
-    """The tray's part: notifications on status changes, a reload check every few seconds."""
+    """The tray's part: notifications and event commands on status changes, a reload check every
+    few seconds."""
     from claude_tray.app.part import Part
     from claude_tray.notifiers import default_notifier
     from claude_tray.paths import settings_file
