@@ -16,7 +16,8 @@ from claude_tray.cli import main
 from claude_tray.model import Health, SourceKind, StatusChange
 from claude_tray.paths import settings_file
 from claude_tray.poller.poller import Poller
-from claude_tray.settings.schema import AccountSettings, load_settings, parse_settings
+from claude_tray.settings.model import AccountSettings
+from claude_tray.settings.schema import load_settings, parse_settings
 from claude_tray.sources import build_source
 from claude_tray.usage.fetch import OAuthFetcher
 from claude_tray.usage.freshest import statusline_aware
@@ -225,7 +226,7 @@ def test_accounts_in_different_states_at_once(
 def test_menu_marks_the_logged_in_account(isolated_home: Path, clock: FakeClock) -> None:
     from claude_tray.app.parts.logins import app_part
     from claude_tray.model import AccountStatus
-    from claude_tray.settings.schema import Settings
+    from claude_tray.settings.model import Settings
     from claude_tray.tray.view import build_view
 
     """Two logins kept in their own dirs; ~/.claude holds whichever one Claude Code uses now."""

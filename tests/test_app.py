@@ -18,9 +18,10 @@ from claude_tray.app.core import AUTOSTART_CHECK, App, AutostartControl
 from claude_tray.app.part import Part
 from claude_tray.clock import SystemClock
 from claude_tray.poller.poller import Poller
-from claude_tray.settings.schema import AccountSettings, parse_settings
+from claude_tray.settings.model import AccountSettings
+from claude_tray.settings.schema import parse_settings
 from claude_tray.tray.icon import Command
-from claude_tray.tray.view import USAGE_PAGE, Action, TrayView
+from claude_tray.tray.menu import USAGE_PAGE, Action, TrayView
 from claude_tray.usage.fetch import build_fetchers
 from tests.support.http import LoopbackServer, Reply
 from tests.support.watch import write_credentials
@@ -245,7 +246,7 @@ def test_refresh_while_rate_limited_says_so_at_the_top_of_the_menu(
 def test_edit_settings_without_an_opener_names_it_in_the_menu(
     server: LoopbackServer, isolated_home: Path, desktop: Desktop
 ) -> None:
-    from claude_tray.settings.file import open_with_desktop
+    from claude_tray.settings.opener import open_with_desktop
 
     server.script(USAGE, OK)
     config = isolated_home / "config.toml"

@@ -85,7 +85,7 @@ def test_a_window_kept_from_an_older_reading_says_its_own_age(clock: FakeClock) 
 def test_the_bridge_rows() -> None:
     from claude_tray.app.parts.bridge import BRIDGE_LABEL, NO_NUMBERS_LINE, UNDO_LABEL, bridge_entries
     from claude_tray.model import AccountStatus
-    from claude_tray.tray.view import Action
+    from claude_tray.tray.menu import Action
 
     starting = [AccountStatus("me", Health.STARTING)]
     refused = [AccountStatus("me", Health.RATE_LIMITED)]

@@ -25,7 +25,7 @@ from claude_tray.clock import SystemClock
 from claude_tray.errors import ApiError, CredentialFormatError, ResponseFormatError, TransientApiError
 from claude_tray.model import UsageSnapshot
 from claude_tray.poller.poller import Poller
-from claude_tray.settings.schema import Settings
+from claude_tray.settings.model import Settings
 from tests.support.hostile import HostileServer, body, drip_body, drip_headers, gzip_bomb
 from tests.support.watch import WatchProcess, write_credentials
 

@@ -68,7 +68,7 @@ def test_the_demo_names_its_data_as_demo_data() -> None:
 
     from claude_tray.app.demo import DEMO_PROVENANCE, demo_view
     from claude_tray.model import AccountStatus, Health, SourceKind, UsageSnapshot
-    from claude_tray.settings.schema import Settings
+    from claude_tray.settings.model import Settings
     from claude_tray.tray.view import build_view
 
     now = datetime.now(UTC)

@@ -37,13 +37,8 @@ from claude_tray.notifiers.events import CommandRunner, EventJob, EventListener,
 from claude_tray.notifiers.rules import Notice, NoticeKind
 from claude_tray.poller.poller import Poller
 from claude_tray.settings.file import ensure_settings_file
-from claude_tray.settings.schema import (
-    EventSettings,
-    GeneralSettings,
-    NotificationSettings,
-    Settings,
-    parse_settings,
-)
+from claude_tray.settings.model import EventSettings, GeneralSettings, NotificationSettings, Settings
+from claude_tray.settings.schema import parse_settings
 from tests.support.clock import FakeClock
 from tests.support.http import LoopbackServer, Reply
 from tests.support.polling import Reading, ScriptedFetcher, run_for

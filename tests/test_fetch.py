@@ -13,7 +13,7 @@ from keyring.backends import null
 from claude_tray.api.client import UsageClient
 from claude_tray.errors import NoCredentialError, TokenExpired
 from claude_tray.model import ExtraUsage, SourceKind
-from claude_tray.settings.schema import AccountSettings, NetworkSettings, Settings
+from claude_tray.settings.model import AccountSettings, NetworkSettings, Settings
 from claude_tray.sources.cli_file import CliFileSource
 from claude_tray.sources.keychain import SERVICE, KeychainSource
 from claude_tray.sources.web_key import ENV_VAR, WebKeySource

@@ -273,8 +273,9 @@ def test_account_wall_counts_the_snapshot_on_screen_as_the_latest_reading() -> N
 
 def test_the_menu_shows_the_binding_wall_first_and_offers_the_history() -> None:
     from claude_tray.model import AccountStatus, Health, SourceKind, UsageSnapshot
-    from claude_tray.settings.schema import Settings
-    from claude_tray.tray.view import Action, MenuContribution, MenuEntry, build_view
+    from claude_tray.settings.model import Settings
+    from claude_tray.tray.menu import Action, MenuContribution, MenuEntry
+    from claude_tray.tray.view import build_view
     from claude_tray.usage.forecast import account_wall
 
     windows = (
@@ -330,8 +331,9 @@ def test_a_dip_never_hides_the_weekly_wall_behind_a_clearing_window() -> None:
 
 def test_the_menu_drops_a_cached_wall_for_a_window_the_reading_lacks() -> None:
     from claude_tray.model import AccountStatus, Health, SourceKind, UsageSnapshot
-    from claude_tray.settings.schema import Settings
-    from claude_tray.tray.view import MenuContribution, build_view
+    from claude_tray.settings.model import Settings
+    from claude_tray.tray.menu import MenuContribution
+    from claude_tray.tray.view import build_view
 
     opus = Forecast(
         "me", "seven_day_opus", "Opus weekly", Outlook.HITS, 90.0, NOW + 72 * H, 1.0, NOW + 10 * H

@@ -13,7 +13,8 @@ from claude_tray import __version__
 from claude_tray.errors import ConfigError
 from claude_tray.log import RedactingFilter, redact
 from claude_tray.model import Severity, Thresholds, severity, worst_severity
-from claude_tray.settings.schema import Settings, load_settings, parse_settings
+from claude_tray.settings.model import Settings
+from claude_tray.settings.schema import load_settings, parse_settings
 
 
 @pytest.mark.parametrize(

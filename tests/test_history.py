@@ -369,7 +369,7 @@ def test_status_records_each_reading_and_forecasts_the_binding_wall(
 
 def test_forecaster_records_and_keeps_each_accounts_binding_wall(db: Path, clock: FakeClock) -> None:
     from claude_tray.app.parts.history import Forecaster
-    from claude_tray.settings.schema import Settings
+    from claude_tray.settings.model import Settings
 
     forecaster = Forecaster(Settings, clock.now, History(db))
     reset = clock.now() + timedelta(hours=3)
@@ -383,7 +383,7 @@ def test_forecaster_records_and_keeps_each_accounts_binding_wall(db: Path, clock
 
 def test_forecaster_with_history_off_stores_nothing_but_still_forecasts(db: Path, clock: FakeClock) -> None:
     from claude_tray.app.parts.history import Forecaster
-    from claude_tray.settings.schema import HistorySettings, Settings
+    from claude_tray.settings.model import HistorySettings, Settings
 
     off = Settings(history=HistorySettings(enabled=False))
     forecaster = Forecaster(lambda: off, clock.now, History(db))
@@ -397,7 +397,7 @@ def test_forecaster_with_history_off_stores_nothing_but_still_forecasts(db: Path
 def test_show_history_draws_into_the_cache_dir_and_opens_it(db: Path, clock: FakeClock) -> None:
     from claude_tray.app.parts.history import show_history
     from claude_tray.paths import cache_dir
-    from claude_tray.settings.schema import Settings
+    from claude_tray.settings.model import Settings
 
     history = History(db)
     HistoryListener(history, clock.now)(fresh(snapshot(clock.now() - timedelta(hours=2))))

@@ -20,7 +20,7 @@ from claude_tray.errors import AuthError, ResponseFormatError
 from claude_tray.log import redact
 from claude_tray.model import Health, SourceKind, UsageSnapshot
 from claude_tray.poller.poller import Poller
-from claude_tray.settings.schema import Settings
+from claude_tray.settings.model import Settings
 from tests.support.clock import FakeClock
 from tests.support.http import LoopbackServer, Reply
 from tests.test_status_command import TOKEN, USAGE, login, status  # noqa: F401 - login is a fixture

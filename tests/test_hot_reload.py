@@ -20,8 +20,9 @@ from claude_tray.app.parts.live import build_live
 from claude_tray.errors import ConfigError
 from claude_tray.notifiers.rules import Notice, NoticeKind
 from claude_tray.settings.file import ensure_settings_file, set_value
-from claude_tray.settings.schema import Settings, load_settings
-from claude_tray.tray.view import TrayView
+from claude_tray.settings.model import Settings
+from claude_tray.settings.schema import load_settings
+from claude_tray.tray.menu import TrayView
 from tests.support.clock import FakeClock
 from tests.support.http import LoopbackServer, Reply
 from tests.support.watch import WatchProcess, write_credentials

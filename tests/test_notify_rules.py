@@ -15,7 +15,7 @@ from claude_tray.notifiers import LogNotifier, default_notifier
 from claude_tray.notifiers.macos import OsascriptNotifier, applescript
 from claude_tray.notifiers.rules import Notice, NoticeKind, NoticeRules, NotificationListener, Urgency
 from claude_tray.notifiers.windows import TrayBalloonNotifier
-from claude_tray.settings.schema import NotificationSettings, Settings
+from claude_tray.settings.model import NotificationSettings, Settings
 from tests.support.clock import FakeClock
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

@@ -23,7 +23,8 @@ from claude_tray.model import (
     WindowGroup,
 )
 from claude_tray.render.ring import IconRenderer, render_icon
-from claude_tray.settings.schema import IconSettings, Settings, parse_settings
+from claude_tray.settings.model import IconSettings, Settings
+from claude_tray.settings.schema import parse_settings
 from claude_tray.tray.view import build_view
 from claude_tray.usage.forecast import PACE_STEPS, pace_tick
 from tests.support.pixels import INNER, OUTER, at_clock

@@ -26,7 +26,7 @@ from claude_tray.model import Health
 from claude_tray.poller import account, policy, staleness
 from claude_tray.poller.outcome import Outcome, OutcomeKind, outcome_of
 from claude_tray.poller.policy import Decision, History, PollPolicy, decide, record
-from claude_tray.settings.schema import GeneralSettings, Settings
+from claude_tray.settings.model import GeneralSettings, Settings
 
 K = OutcomeKind
 H = Health

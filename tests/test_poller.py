@@ -28,7 +28,7 @@ from claude_tray.errors import (
 from claude_tray.model import AccountStatus, Health, StatusChange, UsageSnapshot
 from claude_tray.poller.poller import Poller
 from claude_tray.poller.status import clock_text
-from claude_tray.settings.schema import GeneralSettings, Settings
+from claude_tray.settings.model import GeneralSettings, Settings
 from tests.support.clock import FakeClock
 from tests.support.polling import Reading, ScriptedFetcher, run_for
 

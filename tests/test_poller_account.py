@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from claude_tray.poller import account as acc
 from claude_tray.poller.account import AccountState
 from claude_tray.poller.policy import PollPolicy
-from claude_tray.settings.schema import Settings
+from claude_tray.settings.model import Settings
 
 WALL = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 POLICY = PollPolicy.from_settings(Settings(), floor=60.0)

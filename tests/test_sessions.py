@@ -14,7 +14,8 @@ from claude_tray.claude_code.sessions import SessionWatch, session_dirs
 from claude_tray.claude_code.statusline import RecordStore, default_root, parse_feed
 from claude_tray.cli import main
 from claude_tray.paths import settings_file
-from claude_tray.settings.schema import Settings, parse_settings
+from claude_tray.settings.model import Settings
+from claude_tray.settings.schema import parse_settings
 from tests.support.clock import FakeClock
 from tests.support.dates import touch_now
 

@@ -21,13 +21,13 @@ from claude_tray.settings.file import (
     SettingsWatcher,
     append_account,
     ensure_settings_file,
-    open_in_editor,
-    open_with_desktop,
     problem_lines,
     remove_account,
     set_value,
 )
-from claude_tray.settings.schema import AccountSettings, Settings, load_settings, parse_settings
+from claude_tray.settings.model import AccountSettings, Settings
+from claude_tray.settings.opener import open_in_editor, open_with_desktop
+from claude_tray.settings.schema import load_settings, parse_settings
 
 PERSONAL = """\
 # my settings, hand written

@@ -29,7 +29,7 @@ from claude_tray.errors import (
 )
 from claude_tray.model import Health, StatusChange
 from claude_tray.poller.poller import Poller
-from claude_tray.settings.schema import GeneralSettings, Settings
+from claude_tray.settings.model import GeneralSettings, Settings
 from tests.support.clock import FakeClock
 from tests.support.polling import Reading, ScriptedFetcher, Step, run_for
 

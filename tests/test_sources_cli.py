@@ -16,7 +16,7 @@ from claude_tray.errors import (
     TokenExpired,
 )
 from claude_tray.model import SourceKind
-from claude_tray.settings.schema import AccountSettings
+from claude_tray.settings.model import AccountSettings
 from claude_tray.sources import ChainSource, build_source, describe_sources, resolve_kind
 from claude_tray.sources.base import CredentialSource
 from claude_tray.sources.cli_file import CliFileSource

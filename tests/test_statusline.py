@@ -560,7 +560,7 @@ def test_statusline_only_account_without_records_says_how_to_fix(tmp_path: Path,
 
 
 def test_doctor_sees_whether_a_statusline_account_has_records(tmp_path: Path, clock: FakeClock) -> None:
-    from claude_tray.settings.schema import AccountSettings
+    from claude_tray.settings.model import AccountSettings
     from claude_tray.sources import describe_sources
 
     account = AccountSettings(name="cc", source="statusline", config_dir=str(tmp_path / "c"))

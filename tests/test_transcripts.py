@@ -288,8 +288,9 @@ def test_missing_config_dir_is_no_sessions(tmp_path: Path) -> None:
 
 
 def test_menu_section_lists_active_sessions_under_the_accounts() -> None:
-    from claude_tray.settings.schema import Settings
-    from claude_tray.tray.view import SEPARATOR, MenuContribution, build_view, sessions_section
+    from claude_tray.settings.model import Settings
+    from claude_tray.tray.menu import SEPARATOR, MenuContribution
+    from claude_tray.tray.view import build_view, sessions_section
 
     now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
     sessions = [

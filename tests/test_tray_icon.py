@@ -20,9 +20,10 @@ from claude_tray.model import (
     WindowGroup,
 )
 from claude_tray.render.ring import IconRenderer
-from claude_tray.settings.schema import Settings
+from claude_tray.settings.model import Settings
 from claude_tray.tray.icon import Command, TrayIcon, display_available, load_backend
-from claude_tray.tray.view import Action, TrayView, build_view
+from claude_tray.tray.menu import Action, TrayView
+from claude_tray.tray.view import build_view
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 

@@ -18,7 +18,7 @@ from claude_tray.api.client import UsageClient
 from claude_tray.app.parts.updates import CHECK_LABEL, UpdateChecker, menu_label
 from claude_tray.errors import TransientApiError
 from claude_tray.model import Health
-from claude_tray.tray.view import Action, TrayView
+from claude_tray.tray.menu import Action, TrayView
 from claude_tray.updates.check import Install, InstallKind, UpdateCheck, Version, check_for_update
 from claude_tray.usage.last_poll import default_path, read_records
 from tests.support.http import LoopbackServer, Reply

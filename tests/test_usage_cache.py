@@ -25,7 +25,8 @@ from claude_tray.claude_code.statusline import FeedReading, LimitReading, Record
 from claude_tray.errors import NoCredentialError, RateLimited, RefusedClient
 from claude_tray.model import Health, SourceKind
 from claude_tray.poller.poller import Poller
-from claude_tray.settings.schema import AccountSettings, parse_settings
+from claude_tray.settings.model import AccountSettings
+from claude_tray.settings.schema import parse_settings
 from claude_tray.sources import build_source
 from claude_tray.sources.usage_cache import UsageCacheReader, claude_json_path, parse_cache
 from claude_tray.usage.fetch import OAuthFetcher

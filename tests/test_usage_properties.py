@@ -31,7 +31,7 @@ from claude_tray.model import (
 )
 from claude_tray.notifiers.rules import NoticeRules
 from claude_tray.report.status import waybar_json
-from claude_tray.settings.schema import IconSettings, NotificationSettings, Settings
+from claude_tray.settings.model import IconSettings, NotificationSettings, Settings
 from claude_tray.tray.view import icon_spec
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

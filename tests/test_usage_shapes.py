@@ -33,7 +33,7 @@ from claude_tray.notifiers.rules import NoticeKind, NoticeRules
 from claude_tray.poller.staleness import as_of
 from claude_tray.report import wording
 from claude_tray.report.status import account_json, format_text, waybar_json
-from claude_tray.settings.schema import NotificationSettings, Settings
+from claude_tray.settings.model import NotificationSettings, Settings
 from claude_tray.tray.view import build_view, icon_spec
 from claude_tray.usage.forecast import account_wall
 from claude_tray.usage.history import readings_of

@@ -18,8 +18,9 @@ from claude_tray.model import (
     UsageWindow,
     WindowGroup,
 )
-from claude_tray.settings.schema import AccountSettings, GeneralSettings, IconSettings, Settings
-from claude_tray.tray.view import Action, MenuEntry, TrayView, build_view
+from claude_tray.settings.model import AccountSettings, GeneralSettings, IconSettings, Settings
+from claude_tray.tray.menu import Action, MenuEntry, TrayView
+from claude_tray.tray.view import build_view
 
 NOW = datetime(2026, 11, 22, 12, 15, 37, tzinfo=UTC)
 

@@ -20,7 +20,7 @@ from claude_tray.model import (
     WindowGroup,
 )
 from claude_tray.report.status import waybar_json
-from claude_tray.settings.schema import Settings
+from claude_tray.settings.model import Settings
 from tests.support.clock import FakeClock
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

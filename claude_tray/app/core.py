@@ -30,8 +30,9 @@ from claude_tray.app.part import Part, PartFactory
 from claude_tray.app.signals import SignalRelay
 from claude_tray.errors import ClaudeTrayError
 from claude_tray.model import Health
-from claude_tray.settings.schema import Settings
-from claude_tray.tray.view import USAGE_PAGE, Action, MenuContribution, MenuEntry, TrayView, build_view
+from claude_tray.settings.model import Settings
+from claude_tray.tray.menu import USAGE_PAGE, Action, MenuContribution, MenuEntry, TrayView
+from claude_tray.tray.view import build_view
 
 if TYPE_CHECKING:
     from claude_tray.clock import Clock

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from claude_tray.tray.view import MenuEntry, TrayView
+    from claude_tray.tray.menu import MenuEntry, TrayView
 
 __all__ = ["DAY", "MIN_INTERVAL", "DemoApi", "Step", "demo_view", "run_demo", "step_body", "write_demo_files"]
 

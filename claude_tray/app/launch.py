@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING
 
 from claude_tray.app.core import App, AutostartControl
 from claude_tray.app.parts import PART_FACTORIES
-from claude_tray.settings.schema import Settings
+from claude_tray.settings.model import Settings
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
     from claude_tray.model import IconSpec
     from claude_tray.tray.icon import BackendChoice, Command, TrayIcon
-    from claude_tray.tray.view import TrayView
+    from claude_tray.tray.menu import TrayView
     from claude_tray.usage.fetch import AccountFetcher
 
 __all__ = ["launch", "no_host_reason", "preflight"]
@@ -109,7 +109,7 @@ def launch(
 
 
 def _edit_settings(path: Path) -> None:
-    from claude_tray.settings.file import open_with_desktop  # only when the menu item is used
+    from claude_tray.settings.opener import open_with_desktop
 
     open_with_desktop(path)
 

@@ -13,13 +13,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from claude_tray.tray.view import Action, MenuContribution
+from claude_tray.tray.menu import Action, MenuContribution
 
 if TYPE_CHECKING:
     from claude_tray.clock import Clock
     from claude_tray.model import StatusChange
     from claude_tray.poller.poller import Poller
-    from claude_tray.settings.schema import Settings
+    from claude_tray.settings.model import Settings
     from claude_tray.tray.icon import TrayIcon
 
 __all__ = ["ActionHandler", "AppContext", "MenuContribution", "Part", "PartFactory"]

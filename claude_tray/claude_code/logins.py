@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from claude_tray.clock import Clock
 from claude_tray.errors import CredentialError
-from claude_tray.settings.schema import AccountSettings, Settings
+from claude_tray.settings.model import AccountSettings, Settings
 from claude_tray.sources.base import CredentialSource, digest
 
 __all__ = ["OAUTH_SOURCES", "logged_in", "logged_in_accounts", "token_digest"]

@@ -19,7 +19,7 @@ from claude_tray.claude_code.transcripts import (
     session_json,
 )
 from claude_tray.paths import claude_config_dir
-from claude_tray.settings.schema import Settings
+from claude_tray.settings.model import Settings
 
 __all__ = ["CLAUDE_CODE_SOURCES", "SessionWatch", "add_sessions", "session_dirs"]
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from claude_tray.clock import Clock
-    from claude_tray.settings.schema import AccountSettings, Settings
+    from claude_tray.settings.model import AccountSettings, Settings
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -118,7 +118,7 @@ def _add(path: Path, source: str, config_dir_arg: str | None, name: str | None) 
     from claude_tray.clock import SystemClock
     from claude_tray.errors import ConfigError, ConfigProblem
     from claude_tray.settings.file import append_account
-    from claude_tray.settings.schema import AccountSettings
+    from claude_tray.settings.model import AccountSettings
 
     settings = _load(path)
     config_dir = str(Path(config_dir_arg).expanduser().absolute()) if config_dir_arg else ""
@@ -148,7 +148,7 @@ def _add_web(path: Path, name: str | None) -> int:
     from claude_tray.commands.login_web import LoginFailed, store_checked_key
     from claude_tray.errors import ConfigError, ConfigProblem
     from claude_tray.settings.file import append_account
-    from claude_tray.settings.schema import AccountSettings
+    from claude_tray.settings.model import AccountSettings
 
     settings = _load(path)
     label = name or "web"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from claude_tray.settings.schema import Settings
+    from claude_tray.settings.model import Settings
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -114,7 +114,7 @@ def _show(path: Path) -> int:
 
 def _edit(path: Path) -> int:
     from claude_tray.errors import ClaudeTrayError
-    from claude_tray.settings.file import desktop_opener, editor_command, open_in_editor
+    from claude_tray.settings.opener import desktop_opener, editor_command, open_in_editor
 
     try:
         status = open_in_editor(path)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
         Probes,
         SettingsProbe,
     )
-    from claude_tray.settings.schema import Settings
+    from claude_tray.settings.model import Settings
 
 __all__ = ["HELP", "add_arguments", "gather", "run"]
 
@@ -139,7 +139,8 @@ def _settings() -> tuple[SettingsProbe, Settings]:
     from claude_tray.errors import ConfigError
     from claude_tray.paths import settings_file
     from claude_tray.report.doctor import SettingsProbe
-    from claude_tray.settings.schema import Settings, load_settings
+    from claude_tray.settings.model import Settings
+    from claude_tray.settings.schema import load_settings
 
     path = settings_file()
     try:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from claude_tray.api.parse import Organization
-    from claude_tray.settings.schema import AccountSettings, Settings
+    from claude_tray.settings.model import AccountSettings, Settings
     from claude_tray.sources.web_key import WebKeySource
 
 __all__ = ["HELP", "LoginFailed", "add_arguments", "run", "store_checked_key"]
@@ -77,7 +77,7 @@ def _settings() -> Settings:
 
 
 def _account(settings: Settings, name: str | None) -> AccountSettings:
-    from claude_tray.settings.schema import AccountSettings
+    from claude_tray.settings.model import AccountSettings
 
     if name is not None:
         found = next((a for a in settings.accounts if a.name == name), None)

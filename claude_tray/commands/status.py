@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from claude_tray.clock import Clock
     from claude_tray.model import AccountStatus
-    from claude_tray.settings.schema import AccountSettings, Settings
+    from claude_tray.settings.model import AccountSettings, Settings
     from claude_tray.usage.fetch import AccountFetcher
     from claude_tray.usage.forecast import Forecast
 
@@ -62,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _settings(only: str | None) -> Settings:
     from claude_tray.paths import settings_file
-    from claude_tray.settings.schema import load_settings, select_accounts
+    from claude_tray.settings.model import select_accounts
+    from claude_tray.settings.schema import load_settings
 
     return select_accounts(load_settings(settings_file()), only)
 

@@ -13,7 +13,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from claude_tray.settings.schema import NetworkSettings
+    from claude_tray.settings.model import NetworkSettings
     from claude_tray.updates.check import UpdateCheck
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -83,7 +83,8 @@ def _network() -> NetworkSettings:
     """The [network] settings (User-Agent, timeout, proxies); defaults if the file is unusable."""
     from claude_tray.errors import ConfigError
     from claude_tray.paths import settings_file
-    from claude_tray.settings.schema import Settings, load_settings
+    from claude_tray.settings.model import Settings
+    from claude_tray.settings.schema import load_settings
 
     try:
         return load_settings(settings_file()).network

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from claude_tray.clock import Clock
     from claude_tray.model import AccountStatus, StatusChange, Thresholds
     from claude_tray.poller.poller import Poller
-    from claude_tray.settings.schema import Settings
+    from claude_tray.settings.model import Settings
     from claude_tray.usage.forecast import Forecast
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -63,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
     from claude_tray.log import setup_logging
     from claude_tray.paths import settings_file
     from claude_tray.poller.poller import Poller
-    from claude_tray.settings.schema import load_settings, select_accounts
+    from claude_tray.settings.model import select_accounts
+    from claude_tray.settings.schema import load_settings
     from claude_tray.usage.fetch import build_fetchers
     from claude_tray.usage.last_poll import LastPollRecorder, default_path
 
@@ -114,7 +115,8 @@ def _live(settings: Settings, clock: Clock, poller: Poller, printer: _Printer, o
     from claude_tray.app.parts.live import build_live
     from claude_tray.errors import ConfigError
     from claude_tray.paths import settings_file
-    from claude_tray.settings.schema import load_settings, select_accounts
+    from claude_tray.settings.model import select_accounts
+    from claude_tray.settings.schema import load_settings
     from claude_tray.usage.fetch import build_fetchers
 
     def apply(new: Settings) -> None:

@@ -33,7 +33,7 @@ from claude_tray.clock import Clock
 from claude_tray.errors import ConfigError
 from claude_tray.model import StatusChange
 from claude_tray.notifiers.rules import Notice, NoticeRules
-from claude_tray.settings.schema import EventSettings, Settings
+from claude_tray.settings.model import EventSettings, Settings
 
 __all__ = ["CommandRunner", "EventJob", "EventListener", "event_document", "event_environment"]
 

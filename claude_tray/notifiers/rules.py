@@ -39,7 +39,7 @@ from claude_tray.clock import Clock
 from claude_tray.errors import ClaudeTrayError, ConfigError
 from claude_tray.model import AccountStatus, ExtraState, Health, StatusChange, UsageWindow
 from claude_tray.report.wording import extra_alert, extra_text, format_percent, format_reset, short_percent
-from claude_tray.settings.schema import NotificationSettings, Settings
+from claude_tray.settings.model import NotificationSettings, Settings
 from claude_tray.usage.forecast import window_pace
 
 __all__ = [

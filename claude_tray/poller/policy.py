@@ -45,7 +45,8 @@ from dataclasses import dataclass
 from claude_tray.errors import RETRY_AFTER_CAP
 from claude_tray.model import Health
 from claude_tray.poller.outcome import Outcome, OutcomeKind
-from claude_tray.settings.schema import MIN_POLL_INTERVAL, Settings, min_poll_interval
+from claude_tray.settings.model import Settings
+from claude_tray.settings.schema import MIN_POLL_INTERVAL, min_poll_interval
 
 __all__ = ["Decision", "History", "PollPolicy", "backoff", "decide", "record"]
 

@@ -31,7 +31,7 @@ from claude_tray.poller.jobs import Job, JobResult, JobRunner
 from claude_tray.poller.policy import PollPolicy, decide
 from claude_tray.poller.staleness import next_reset
 from claude_tray.poller.status import clock_text, status_of
-from claude_tray.settings.schema import Settings
+from claude_tray.settings.model import Settings
 from claude_tray.usage.fetch import AccountFetcher, abort_fetches
 
 __all__ = ["Listener", "Poller"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import tomli_w
 
 from claude_tray.model import Thresholds
-from claude_tray.settings.schema import (
+from claude_tray.settings.model import (
     AccountSettings,
     EventSettings,
     GeneralSettings,

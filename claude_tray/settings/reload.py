@@ -15,7 +15,8 @@ from pathlib import Path
 
 from claude_tray.errors import ConfigError
 from claude_tray.settings.file import SettingsWatcher, problem_lines
-from claude_tray.settings.schema import MIN_POLL_INTERVAL, Settings, min_poll_interval
+from claude_tray.settings.model import Settings
+from claude_tray.settings.schema import MIN_POLL_INTERVAL, min_poll_interval
 
 __all__ = ["RELOAD_EVERY", "SettingsReloader", "reload_every"]
 

@@ -18,7 +18,7 @@ from claude_tray.clock import Clock
 from claude_tray.errors import CredentialError, NoCredentialError, SourceUnavailable
 from claude_tray.model import SourceKind
 from claude_tray.paths import claude_config_dir
-from claude_tray.settings.schema import AccountSettings
+from claude_tray.settings.model import AccountSettings
 from claude_tray.sources.base import Credential, CredentialSource
 
 __all__ = [

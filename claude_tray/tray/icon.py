@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from claude_tray.errors import TrayUnavailable
 from claude_tray.model import IconSpec
-from claude_tray.tray.view import Action, MenuEntry, TrayView
+from claude_tray.tray.menu import Action, MenuEntry, TrayView
 
 if TYPE_CHECKING:
     from PIL.Image import Image

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from claude_tray.clock import Clock
 from claude_tray.errors import AuthError, NoCredentialError, ResponseFormatError, TransientApiError
 from claude_tray.model import SourceKind, UsageSnapshot
-from claude_tray.settings.schema import Settings
+from claude_tray.settings.model import Settings
 from claude_tray.sources.base import Credential, CredentialSource
 from claude_tray.sources.cli_file import ensure_usable
 

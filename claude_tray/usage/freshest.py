@@ -31,7 +31,7 @@ from claude_tray.clock import Clock
 from claude_tray.errors import NoCredentialError, RateLimited, RefusedClient
 from claude_tray.model import SourceKind, UsageSnapshot
 from claude_tray.paths import claude_config_dir
-from claude_tray.settings.schema import AccountSettings
+from claude_tray.settings.model import AccountSettings
 from claude_tray.sources.statusline import INSTALL_HINT
 from claude_tray.sources.usage_cache import UsageCacheReader, claude_json_path
 from claude_tray.usage.fuse import KEEP_FOR, fuse

@@ -26,7 +26,7 @@ from claude_tray.errors import (
 )
 from claude_tray.model import UsageSnapshot
 from claude_tray.poller.poller import Poller
-from claude_tray.settings.schema import Settings
+from claude_tray.settings.model import Settings
 from tests.support.clock import FakeClock
 from tests.support.polling import Reading, ScriptedFetcher, Step, run_for
 

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 
 from claude_tray.claude_code.logins import OAUTH_SOURCES
 from claude_tray.model import AccountStatus, Health
-from claude_tray.settings.schema import Settings
+from claude_tray.settings.model import Settings
 
 if TYPE_CHECKING:
     from claude_tray.app.part import AppContext, Part
-    from claude_tray.tray.view import MenuEntry
+    from claude_tray.tray.menu import MenuEntry
 
 __all__ = [
     "BRIDGE_LABEL",
@@ -61,7 +61,7 @@ def bridge_entries(
     undo: Sequence[tuple[str, Path]] = (),
 ) -> tuple[MenuEntry, ...]:
     """The menu rows for these offers and undos (pure)."""
-    from claude_tray.tray.view import Action, MenuEntry
+    from claude_tray.tray.menu import Action, MenuEntry
 
     rows = []
     if problem is not None:
@@ -147,7 +147,7 @@ class BridgeOffer:
 
 def app_part(app: AppContext) -> Part:
     from claude_tray.app.part import MenuContribution, Part
-    from claude_tray.tray.view import Action
+    from claude_tray.tray.menu import Action
 
     offer = BridgeOffer(app)
     return Part(

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from claude_tray.model import StatusChange
-from claude_tray.settings.schema import Settings
+from claude_tray.settings.model import Settings
 from claude_tray.usage.forecast import Forecast, account_wall
 from claude_tray.usage.history import History, HistoryListener, default_path
 
@@ -73,8 +73,8 @@ def show_history(history: History, settings: Settings, now: datetime, open_file:
 def app_part(app: AppContext) -> Part:
     """The tray's part: the forecaster as a listener, and the "Show history..." action."""
     from claude_tray.app.part import Part
-    from claude_tray.settings.file import open_file
-    from claude_tray.tray.view import Action, MenuContribution, MenuEntry
+    from claude_tray.settings.opener import open_file
+    from claude_tray.tray.menu import Action, MenuContribution, MenuEntry
 
     forecaster = Forecaster(lambda: app.settings, app.clock.now, History(default_path()))
 

@@ -20,8 +20,8 @@ from claude_tray.model import StatusChange
 from claude_tray.notifiers.events import EventListener
 from claude_tray.notifiers.rules import NotificationListener, Notifier
 from claude_tray.settings.file import problem_lines
+from claude_tray.settings.model import Settings
 from claude_tray.settings.reload import SettingsReloader, reload_every
-from claude_tray.settings.schema import Settings
 
 if TYPE_CHECKING:
     from claude_tray.app.part import AppContext, Part

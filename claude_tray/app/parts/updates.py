@@ -83,7 +83,7 @@ class UpdateChecker:
 def app_part(app: AppContext) -> Part:
     """The item shows only while ``[general] check_updates = true`` (hot reload included)."""
     from claude_tray.app.part import Part
-    from claude_tray.tray.view import Action, MenuContribution, MenuEntry
+    from claude_tray.tray.menu import Action, MenuContribution, MenuEntry
 
     def wanted() -> bool:
         return app.settings.general.check_updates
