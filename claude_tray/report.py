@@ -2,7 +2,8 @@
 
 This is also the one home of the small time and number formats people read everywhere
 (menu, tooltip, notifications): durations ("2h 14m"), clock times ("14:30", "Fri 06:00"),
-percentages and money. Times are shown in ``tz`` (local time when None).
+percentages and money. Times are shown in ``tz`` (local time when None). ``format_percent`` and
+``format_duration`` are defined in :mod:`claude_tray.formats` (stdlib only, for the status line).
 
 >>> format_duration(8040)
 '2h 14m'
@@ -17,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from claude_tray.formats import format_duration, format_percent
 from claude_tray.model import (
     AccountStatus,
     ExtraUsage,
@@ -243,30 +245,10 @@ def extra_text(extra: ExtraUsage) -> str:
     return f"{used} of {format_money(extra.limit, extra.currency)}{share}{assumed}"
 
 
-def format_percent(value: float | None) -> str:
-    """Whole percent, rounded half up; unknown is "?" (never "0%")."""
-    if value is None or not math.isfinite(value):
-        return "?"
-    return f"{math.floor(value + 0.5)}%"
-
-
 def format_money(amount: float, currency: str) -> str:
     symbol = _SYMBOLS.get(currency.upper())
     decimals = 0 if currency.upper() == "JPY" else 2
     return f"{symbol}{amount:,.{decimals}f}" if symbol else f"{amount:,.{decimals}f} {currency.upper()}"
-
-
-def format_duration(seconds: float) -> str:
-    """ "45s", "14m", "2h 14m", "3d 4h" (two units at most; negative counts as 0)."""
-    total = max(0, int(seconds))
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours}h" if hours else f"{days}d"
-    if hours:
-        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
-    return f"{minutes}m" if minutes else f"{secs}s"
 
 
 def format_clock(when: datetime, now: datetime, tz: tzinfo | None = None) -> str:
