@@ -74,9 +74,10 @@ def _load(module: str) -> ModuleType:
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The full parser; with ``only``, other subcommands are listed but their modules not imported.
+    """The full parser; with ``only``, just that subcommand (the command line names it).
 
-    ``only=""`` imports no command module at all (top-level ``--help`` and unknown commands).
+    ``only=""`` lists every subcommand with its help but imports no command module (top-level
+    ``--help`` and unknown commands).
     """
     import argparse
 
@@ -87,9 +88,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"claude-tray {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name, help_text in COMMANDS:
-        if only is not None and name != only:
+        if only == "":
             sub.add_parser(name, help=help_text, description=help_text)
             continue
+        if only is not None and name != only:
+            continue  # never reached by this command line: no parser object to build (~0.5 ms each)
         module = _load(module_name)
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(command)

@@ -77,9 +77,12 @@ class Row:
 
 def build_venv(venv: Path) -> Path:
     python = venv / "bin" / "python"
-    if not (venv / "bin" / "claude-tray").exists():
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    if (venv / "bin" / "claude-tray").exists():  # reused: dependencies stay, this checkout is reinstalled
+        subprocess.run([*pip, "--no-deps", "--force-reinstall", str(ROOT)], check=True)
+    else:
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", str(ROOT)], check=True)
+        subprocess.run([*pip, str(ROOT)], check=True)
     config = subprocess.run(
         [str(python), "-c", "import sys; print(sys.base_prefix != sys.prefix)"],
         capture_output=True,
