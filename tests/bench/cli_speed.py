@@ -218,7 +218,9 @@ def main(argv: list[str] | None = None) -> int:
             all_rows = rows(python, base, env, server.url)
             measure(all_rows, env, args.runs)
             assert server.count("/api/oauth/usage") >= args.runs, "the API row did not reach the server"
-    version = subprocess.run([str(python), "-VV"], capture_output=True, text=True, check=True).stdout.strip()
+        version = subprocess.run(
+            [str(python), "-VV"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"{version}; {platform.machine()}, {os.cpu_count()} CPUs, load {load:.1f}; median of {args.runs} interleaved rounds"
