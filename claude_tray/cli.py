@@ -81,15 +81,20 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """
     import argparse
 
+    class Formatter(argparse.HelpFormatter):
+        def __init__(self, prog: str) -> None:
+            super().__init__(prog, width=help_width() - 2)  # -2: what HelpFormatter does itself
+
     parser = argparse.ArgumentParser(
         prog="claude-tray",
         description="Claude plan usage in the system tray. With no command, starts the tray.",
+        formatter_class=Formatter,
     )
     parser.add_argument("--version", action="version", version=f"claude-tray {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name, help_text in COMMANDS:
-        if only == "":
-            sub.add_parser(name, help=help_text, description=help_text)
+        if only == "":  # listed only, never parsed with: no -h of its own to set up
+            sub.add_parser(name, help=help_text, description=help_text, add_help=False)
             continue
         if only is not None and name != only:
             continue  # never reached by this command line: no parser object to build (~0.5 ms each)
@@ -98,6 +103,23 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         module.add_arguments(command)
         command.set_defaults(_module=module)
     return parser
+
+
+def help_width() -> int:
+    """``shutil.get_terminal_size().columns`` without importing shutil (and bz2, lzma, ...)."""
+    import os
+
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    stdout = sys.__stdout__
+    if columns <= 0 and stdout is not None:
+        try:
+            columns = os.get_terminal_size(stdout.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
 
 
 def _fast_path(args: list[str]) -> int | None:

@@ -141,6 +141,7 @@ def test_help_lists_every_command_without_importing_them() -> None:
     for name in ("run", "status", "statusline", "doctor", "update-check"):
         assert f"\n    {name}" in text
     assert not {m for m in modules if m.startswith("claude_tray.commands.")}
+    assert "shutil" not in modules  # the terminal width is read without it (and its bz2, lzma)
 
 
 # --- the state dir without platformdirs --------------------------------------------------------
@@ -177,3 +178,16 @@ def test_the_help_listing_says_what_each_command_module_says() -> None:
 
     for _name, module, help_text in COMMANDS:
         assert help_text == importlib.import_module(f"claude_tray.commands.{module}").HELP
+
+
+@pytest.mark.parametrize("columns", [None, "", "abc", "0", "-3", "50", "200"])
+def test_help_width_is_what_shutil_would_say(monkeypatch: pytest.MonkeyPatch, columns: str | None) -> None:
+    import shutil
+
+    from claude_tray.cli import help_width
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert help_width() == shutil.get_terminal_size().columns
