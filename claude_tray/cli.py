@@ -99,7 +99,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         if only is not None and name != only:
             continue  # never reached by this command line: no parser object to build (~0.5 ms each)
         module = _load(module_name)
-        command = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        command = sub.add_parser(name, help=module.HELP, description=module.HELP, formatter_class=Formatter)
         module.add_arguments(command)
         command.set_defaults(_module=module)
     return parser
