@@ -2,7 +2,8 @@
 
 Each subcommand lives in its own module under :mod:`claude_tray.commands` and exposes
 ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``. Modules are imported
-only when their command runs (and for ``--help``), so starting the tray pays for nothing else.
+only when their command runs (``--help`` lists them from :data:`COMMANDS`), so starting the
+tray pays for nothing else.
 
 Two invocations skip argparse altogether, because they are run often and waited for:
 ``claude-tray statusline`` (Claude Code runs it on every turn; see
