@@ -27,6 +27,8 @@ import sys
 import unicodedata
 from datetime import UTC, datetime
 
+from claude_tray.formats import format_duration, format_percent
+
 TYPE_CHECKING = False  # typing itself costs a few ms of start-up; annotations are strings here
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -150,8 +152,6 @@ def read_limits(limits: object) -> dict[str, Limit]:
 
 def status_line(limits: Mapping[str, Limit], now: datetime) -> str:
     """Our part of the status bar: '5h 42% (2h 14m) · 7d 81% (3d 4h)'; empty without limits."""
-    from claude_tray.formats import format_duration, format_percent
-
     parts = []
     for key, short in WINDOWS:
         if key not in limits:
