@@ -146,7 +146,10 @@ def _fast_path(args: list[str]) -> int | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    fast = _fast_path(args_list)
+    try:
+        fast = _fast_path(args_list)
+    except KeyboardInterrupt:
+        return 130
     if fast is not None:
         return fast
     if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")):

@@ -60,3 +60,21 @@ def test_replace_file_never_writes_through_a_planted_temp_name(
     replace_file(folder / "record.json", b"x")
     assert (victim.read_bytes(), (folder / "record.json").read_bytes()) == (b"keep", b"x")
     assert sorted(p.name for p in folder.iterdir()) == [planted.name, "record.json"]
+
+
+def test_ctrl_c_while_waiting_for_stdin_exits_130_as_before(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The fast path keeps the CLI's Ctrl-C contract (exit 130, no traceback)."""
+    from claude_tray.cli import main
+
+    class Interrupted:
+        def read(self) -> bytes:
+            raise KeyboardInterrupt
+
+    class Stdin:
+        buffer = Interrupted()
+
+    monkeypatch.setattr("sys.stdin", Stdin())
+    assert main(["statusline"]) == 130
+    assert capsys.readouterr() == ("", "")
