@@ -17,9 +17,11 @@ reported, so a busy machine slows every row alike. Rows:
 Each run's exit status and output are checked once, and the number of modules each row imports
 is counted (``PYTHONPROFILEIMPORTTIME``). Nothing outside the temporary directory is touched.
 
-Run: ``python3 tests/bench/cli_speed.py [--runs 31] [--venv DIR]`` (``--venv`` reuses or keeps a
-venv; without it one is built in a temporary directory). Prints the Markdown table the README
-quotes; exits 1 when a target is missed.
+Run: ``python3 tests/bench/cli_speed.py [--runs 31] [--venv DIR] [--before CHECKOUT]``
+(``--venv`` reuses or keeps a venv, without it one is built in a temporary directory;
+``--before`` installs an earlier checkout into a second clean venv and runs its claude-tray rows
+in the same rounds, for a "Before" column). Prints the Markdown table the README quotes; exits 1
+when a target is missed.
 """
 
 from __future__ import annotations
@@ -75,14 +77,14 @@ class Row:
     modules: int = 0
 
 
-def build_venv(venv: Path) -> Path:
+def build_venv(venv: Path, source: Path = ROOT) -> Path:
     python = venv / "bin" / "python"
     pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     if (venv / "bin" / "claude-tray").exists():  # reused: dependencies stay, this checkout is reinstalled
-        subprocess.run([*pip, "--no-deps", "--force-reinstall", str(ROOT)], check=True)
+        subprocess.run([*pip, "--no-deps", "--force-reinstall", str(source)], check=True)
     else:
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([*pip, str(ROOT)], check=True)
+        subprocess.run([*pip, str(source)], check=True)
     config = subprocess.run(
         [str(python), "-c", "import sys; print(sys.base_prefix != sys.prefix)"],
         capture_output=True,
@@ -157,6 +159,11 @@ def rows(python: Path, base: Path, env: dict[str, str], api_url: str) -> list[Ro
     ]  # fmt: skip
 
 
+def before_rows(python: Path, base: Path, env: dict[str, str], api_url: str) -> list[Row]:
+    """The claude-tray rows again, run by an earlier checkout's venv (same home, same server)."""
+    return [row for row in rows(python, base, env, api_url) if row.target is not None]
+
+
 def run_once(
     row: Row, env: dict[str, str], extra: dict[str, str] | None = None
 ) -> tuple[float, bytes, bytes]:
@@ -185,11 +192,13 @@ def measure(all_rows: list[Row], env: dict[str, str], runs: int) -> None:
             row.times.append(run_once(row, env)[0])
 
 
-def table(all_rows: list[Row]) -> tuple[str, bool]:
+def table(all_rows: list[Row], before: list[Row]) -> tuple[str, bool]:
     base = statistics.median(all_rows[0].times)
+    earlier = {row.name: row for row in before}
+    extra = ("", "") if not before else (" Before |", "---|")
     lines = [
-        "| Path | Median | x `python -c pass` | Modules imported | Target | Met |",
-        "|---|---|---|---|---|---|",
+        f"| Path | Median | x `python -c pass` | Modules imported |{extra[0]} Target | Met |",
+        f"|---|---|---|---|{extra[1]}---|---|",
     ]
     ok = True
     for row in all_rows:
@@ -198,8 +207,12 @@ def table(all_rows: list[Row]) -> tuple[str, bool]:
         met = "" if row.target is None else ("yes" if ratio <= row.target else "**no**")
         ok &= row.target is None or ratio <= row.target
         target = "" if row.target is None else f"<= {row.target:g}x"
+        was = ""
+        if before:
+            old = earlier.get(row.name)
+            was = f" {statistics.median(old.times) / base:.2f}x, {old.modules} modules |" if old else " |"
         lines.append(
-            f"| {row.name} | {median * 1000:.1f} ms | {ratio:.2f}x | {row.modules} | {target} | {met} |"
+            f"| {row.name} | {median * 1000:.1f} ms | {ratio:.2f}x | {row.modules} |{was} {target} | {met} |"
         )
     return "\n".join(lines), ok
 
@@ -208,6 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=31, help="rounds (each runs every row once)")
     parser.add_argument("--venv", type=Path, help="reuse (or build and keep) the clean venv here")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also run an earlier checkout (e.g. `git archive <ref> | tar -x -C /tmp/before`) in the same rounds",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="cli-speed-") as tmp:
         base = Path(tmp)
@@ -216,7 +235,12 @@ def main(argv: list[str] | None = None) -> int:
         with LoopbackServer() as server:
             server.script("/api/oauth/usage", Reply(200, body=USAGE_BODY.read_bytes()))
             all_rows = rows(python, base, env, server.url)
-            measure(all_rows, env, args.runs)
+            before: list[Row] = []
+            if args.before:
+                before = before_rows(
+                    build_venv(base / "before", args.before.resolve()), base, env, server.url
+                )
+            measure(all_rows + before, env, args.runs)
             assert server.count("/api/oauth/usage") >= args.runs, "the API row did not reach the server"
         version = subprocess.run(
             [str(python), "-VV"], capture_output=True, text=True, check=True
@@ -225,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{version}; {platform.machine()}, {os.cpu_count()} CPUs, load {load:.1f}; median of {args.runs} interleaved rounds"
     )
-    text, ok = table(all_rows)
+    text, ok = table(all_rows, before)
     print(text)
     return 0 if ok else 1
 
