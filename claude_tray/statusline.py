@@ -45,9 +45,9 @@ __all__ = [
 
 MAX_PERCENT = feed.MAX_PERCENT
 _RECORD_SCHEMA = feed.RECORD_SCHEMA
-_WINDOWS = (
-    ("five_hour", "5-hour", WindowGroup.SESSION, "5h"),
-    ("seven_day", "Weekly", WindowGroup.WEEKLY, "7d"),
+_WINDOWS = (  # key -> how a snapshot labels and groups it (the status bar's short labels: feed.WINDOWS)
+    ("five_hour", "5-hour", WindowGroup.SESSION),
+    ("seven_day", "Weekly", WindowGroup.WEEKLY),
 )
 
 
@@ -107,7 +107,7 @@ def status_text(reading: FeedReading, now: datetime) -> str:
 def record_snapshot(record: StatuslineRecord, account: str) -> UsageSnapshot:
     """The record as a snapshot "via Claude Code status line", dated when it was written."""
     windows = []
-    for key, label, group, _short in _WINDOWS:
+    for key, label, group in _WINDOWS:
         limit: LimitReading | None = getattr(record.reading, key)
         if limit is not None:
             windows.append(UsageWindow(key, label, limit.used, limit.resets_at, group))
