@@ -15,15 +15,9 @@ from claude_tray.model import (
     UsageWindow,
     WindowGroup,
 )
+from claude_tray.report.formats import format_duration, format_percent
 from claude_tray.report.status import account_json, format_text, status_document
-from claude_tray.report.wording import (
-    extra_text,
-    format_clock,
-    format_duration,
-    format_money,
-    format_percent,
-    format_reset,
-)
+from claude_tray.report.wording import extra_text, format_clock, format_money, format_reset
 
 NOW = datetime(2026, 11, 22, 12, 16, tzinfo=UTC)  # a Sunday
 SNAPSHOT = UsageSnapshot(

@@ -255,6 +255,30 @@ def test_subagent_files_keep_their_session_active(tmp_path: Path) -> None:
     assert len(scanner.active_sessions(now, within=timedelta(hours=3))) == 2
 
 
+def test_a_warm_scanner_follows_activity_and_sessions_coming_and_going(tmp_path: Path) -> None:
+    """Between scans only what changed is rebuilt, but every change still shows."""
+    main = session_file(tmp_path, "s1")
+    main.write_bytes(assistant(100_000, key="a"))
+    gone = session_file(tmp_path, "s2", "-home-me-other")
+    gone.write_bytes(assistant(200_000, key="b"))
+    base = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    for path in (main, gone):
+        os.utime(path, (base.timestamp(), base.timestamp()))
+    scanner = TranscriptScanner(tmp_path)
+    first = by_id(scanner)
+    assert by_id(scanner)["s1"] is first["s1"]  # nothing changed: the same value, not a rebuilt one
+    agent = main.parent / "s1" / "subagents" / "agent-1.jsonl"
+    agent.parent.mkdir(parents=True)
+    agent.write_bytes(assistant(900_000, key="x", isSidechain=True))
+    later = base + timedelta(minutes=20)
+    os.utime(agent, (later.timestamp(), later.timestamp()))
+    second = by_id(scanner)
+    assert (second["s1"].last_activity, second["s1"].context_tokens) == (later, 100_000)
+    gone.unlink()  # one session removed and another written in the same interval
+    session_file(tmp_path, "s3", "-home-me-other").write_bytes(assistant(5000, key="c"))
+    assert {k: v.context_tokens for k, v in by_id(scanner).items()} == {"s1": 100_000, "s3": 5000}
+
+
 def test_active_sessions_sorted_by_fill() -> None:
     now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 

@@ -18,21 +18,17 @@ True
 
 from __future__ import annotations
 
-import hashlib
 import json
-import math
-import os
-import tempfile
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from claude_tray import localfile
+from claude_tray.claude_code import statusline_feed as feed
+from claude_tray.claude_code.statusline_feed import absolute_dir, config_key, replace_file
 from claude_tray.errors import StatuslineInputError
 from claude_tray.model import SourceKind, UsageSnapshot, UsageWindow, WindowGroup
 from claude_tray.paths import state_dir
-from claude_tray.report.wording import format_duration, format_percent
 
 __all__ = [
     "FeedReading",
@@ -48,13 +44,11 @@ __all__ = [
     "status_text",
 ]
 
-MAX_PERCENT = 200.0  # 105 % has been seen; an epoch leaking into the field is ~1.7e9
-_EPOCH_MIN = 1_000_000_000  # 2001-09-09 in seconds
-_EPOCH_MAX = 10_000_000_000  # 2286; anything larger is milliseconds or garbage
-_RECORD_SCHEMA = 1
-_WINDOWS = (
-    ("five_hour", "5-hour", WindowGroup.SESSION, "5h"),
-    ("seven_day", "Weekly", WindowGroup.WEEKLY, "7d"),
+MAX_PERCENT = feed.MAX_PERCENT
+_RECORD_SCHEMA = feed.RECORD_SCHEMA
+_WINDOWS = (  # key -> how a snapshot labels and groups it (the status bar's short labels: feed.WINDOWS)
+    ("five_hour", "5-hour", WindowGroup.SESSION),
+    ("seven_day", "Weekly", WindowGroup.WEEKLY),
 )
 
 
@@ -85,102 +79,45 @@ class StatuslineRecord:
     reading: FeedReading
 
 
-def _percent(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    number = float(value)
-    return number if math.isfinite(number) and 0.0 <= number <= MAX_PERCENT else None
-
-
-def _epoch(value: object) -> datetime | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return None
-    return datetime.fromtimestamp(value, UTC) if _EPOCH_MIN <= value < _EPOCH_MAX else None
-
-
-def _limit(value: object) -> LimitReading | None:
-    if not isinstance(value, dict):
-        return None
-    used = _percent(value.get("used_percentage"))
-    return None if used is None else LimitReading(used, _epoch(value.get("resets_at")))
-
-
 def _reading(limits: object) -> FeedReading:
-    if not isinstance(limits, dict):
-        return FeedReading(None, None)
-    return FeedReading(_limit(limits.get("five_hour")), _limit(limits.get("seven_day")))
+    found = feed.read_limits(limits)
+    five, seven = (LimitReading(*found[k]) if k in found else None for k, _short in feed.WINDOWS)
+    return FeedReading(five, seven)
+
+
+def _limits(reading: FeedReading) -> dict[str, tuple[float, datetime | None]]:
+    """The reading as :mod:`statusline_feed` keeps it: window key -> (used, resets_at)."""
+    found = {key: getattr(reading, key) for key, _short in feed.WINDOWS}
+    return {key: (limit.used, limit.resets_at) for key, limit in found.items() if limit is not None}
 
 
 def parse_feed(raw: bytes) -> FeedReading:
     """The status-line JSON -> its rate limits. Raises StatuslineInputError if it is not a JSON object."""
     try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError) as err:
-        raise StatuslineInputError("the status-line input is not JSON") from err
-    if not isinstance(data, dict):
-        raise StatuslineInputError("the status-line input is not a JSON object")
+        data = feed.load_object(raw)
+    except ValueError as err:
+        raise StatuslineInputError(str(err)) from err
     return _reading(data.get("rate_limits"))
 
 
 def status_text(reading: FeedReading, now: datetime) -> str:
     """Our part of the status bar: '5h 42% (2h 14m) · 7d 81% (3d 4h)'; empty without limits."""
-    parts = []
-    for key, _label, _group, short in _WINDOWS:
-        limit: LimitReading | None = getattr(reading, key)
-        if limit is None:
-            continue
-        left = (limit.resets_at - now).total_seconds() if limit.resets_at is not None else 0.0
-        countdown = f" ({format_duration(left)})" if left > 0 else ""
-        parts.append(f"{short} {format_percent(limit.used)}{countdown}")
-    return " · ".join(parts)
+    return feed.status_line(_limits(reading), now)
 
 
 def record_snapshot(record: StatuslineRecord, account: str) -> UsageSnapshot:
     """The record as a snapshot "via Claude Code status line", dated when it was written."""
     windows = []
-    for key, label, group, _short in _WINDOWS:
+    for key, label, group in _WINDOWS:
         limit: LimitReading | None = getattr(record.reading, key)
         if limit is not None:
             windows.append(UsageWindow(key, label, limit.used, limit.resets_at, group))
     return UsageSnapshot(account, SourceKind.STATUSLINE, record.written_at, tuple(windows))
 
 
-def absolute_dir(config_dir: Path) -> str:
-    """``~`` expanded, made absolute and normalised (symlinks are left alone), NFC."""
-    return unicodedata.normalize("NFC", os.path.normpath(config_dir.expanduser().absolute()))
-
-
-def config_key(config_dir: Path) -> str:
-    """A stable file-name-safe key for a config dir: a hash of :func:`absolute_dir`."""
-    return hashlib.sha256(absolute_dir(config_dir).encode()).hexdigest()[:16]
-
-
-def replace_file(path: Path, data: bytes, mode: int = 0o600, *, durable: bool = False) -> None:
-    """Write ``data`` so readers see the old or the new file, never half (temp file + os.replace)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            if durable:
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.chmod(tmp, mode)  # noqa: PTH101 - on the temp file's name, before it replaces the real one
-        os.replace(tmp, path)  # noqa: PTH105 - atomic rename is the point
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _limit_json(limit: LimitReading | None) -> dict[str, object] | None:
-    if limit is None:
-        return None
-    resets = int(limit.resets_at.timestamp()) if limit.resets_at is not None else None
-    return {"used_percentage": limit.used, "resets_at": resets}
-
-
 def default_root() -> Path:
     """Where records and install backups live: ``state_dir()/statusline``."""
-    return state_dir() / "statusline"
+    return state_dir() / feed.RECORDS_DIR
 
 
 class RecordStore:
@@ -194,21 +131,11 @@ class RecordStore:
         return self._root
 
     def path_for(self, config_dir: Path) -> Path:
-        return self._root / f"{config_key(config_dir)}.json"
+        return Path(feed.record_path(self._root, config_dir))
 
     def write(self, config_dir: Path, reading: FeedReading, now: datetime) -> None:
         """Record a reading with limits (atomically); a reading without limits changes nothing."""
-        if not reading.has_limits:
-            return
-        document = {
-            "schema": _RECORD_SCHEMA,
-            "config_dir": absolute_dir(config_dir),
-            "written_at": now.astimezone(UTC).isoformat(),
-            "five_hour": _limit_json(reading.five_hour),
-            "seven_day": _limit_json(reading.seven_day),
-        }
-        self._root.mkdir(parents=True, exist_ok=True)
-        replace_file(self.path_for(config_dir), json.dumps(document).encode())
+        feed.write_record(self._root, config_dir, _limits(reading), now)
 
     def read(self, config_dir: Path) -> StatuslineRecord | None:
         """The record for a config dir, or None when there is none or it is unreadable."""

@@ -200,9 +200,11 @@ class _Session:
     latest: _Turn | None = None
     peak: int = 0
     recent: OrderedDict[tuple[str, str], None] = field(default_factory=OrderedDict)
+    changes: int = 0  # bumped by every add(): the scanner's cue to rebuild the SessionContext
 
     def add(self, turn: _Turn) -> None:
         """Fold in one assistant line, de-duplicated by message id + requestId."""
+        self.changes += 1
         latest = self.latest
         if latest is not None and turn.key is not None and turn.key == latest.key:
             if turn.tokens > latest.tokens:  # streamed chunks of one message: keep the larger
@@ -269,19 +271,7 @@ def _consumed_end(fh: IO[bytes], size: int) -> int:
     return 0
 
 
-def _discover(projects: Path) -> Iterator[tuple[Path, str, str, bool]]:
-    """(path, session id, project dir name, is_subagent) for every transcript file."""
-    for project in (Path(e.path) for e in _entries(projects) if e.is_dir()):
-        for entry in _entries(project):
-            if entry.name.endswith(".jsonl") and entry.is_file():
-                yield Path(entry.path), entry.name[: -len(".jsonl")], project.name, False
-            elif entry.is_dir():
-                for agent in _entries(Path(entry.path) / "subagents"):
-                    if agent.name.endswith(".jsonl"):
-                        yield Path(agent.path), entry.name, project.name, True
-
-
-def _entries(directory: Path) -> list[os.DirEntry[str]]:
+def _entries(directory: str) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(directory) as it:
             return list(it)
@@ -292,46 +282,69 @@ def _entries(directory: Path) -> list[os.DirEntry[str]]:
 class TranscriptScanner:
     """Incremental reader of one Claude Code config dir's transcripts. Thread-safe.
 
-    It only ever opens files for reading; nothing is written anywhere.
+    It only ever opens files for reading; nothing is written anywhere. A scan with nothing new
+    costs one ``scandir`` per directory and one ``stat`` per file (the tray scans every 30 s
+    and people keep hundreds of sessions): paths stay strings, and a session's
+    :class:`SessionContext` is rebuilt only when its file or activity time changed.
     """
 
     def __init__(self, config_dir: Path) -> None:
-        self._projects = config_dir / "projects"
-        self._files: dict[Path, _FileState] = {}
+        self._projects = os.path.join(os.fspath(config_dir), "projects")  # noqa: PTH118 - str paths, see above
+        self._files: dict[str, _FileState] = {}
         self._sessions: dict[str, _Session] = {}
+        self._built: dict[str, tuple[tuple[int, int], SessionContext | None]] = {}
         self._lock = threading.Lock()
 
     def scan(self) -> tuple[SessionContext, ...]:
         """Read what changed since the last call; every session with a known fill."""
         with self._lock:
-            seen: set[Path] = set()
+            seen: set[str] = set()
             activity: dict[str, int] = {}
-            for path, session_id, project, is_subagent in _discover(self._projects):
-                try:
-                    st = path.stat()
-                except OSError:
-                    continue
-                seen.add(path)
-                activity[session_id] = max(activity.get(session_id, 0), st.st_mtime_ns)
-                if not is_subagent:
-                    self._update(path, session_id, project, st)
-            self._forget(seen)
+            for project in _entries(self._projects):
+                if project.is_dir():
+                    self._scan_project(project, seen, activity)
+            if self._files.keys() != seen:
+                self._forget(seen)
             return self._contexts(activity)
 
     def active_sessions(self, now: datetime, within: timedelta = ACTIVE_WITHIN) -> tuple[SessionContext, ...]:
         """Sessions written to in the last ``within`` (default 30 min), fullest first."""
         return select_active(self.scan(), now, within)
 
-    def _update(self, path: Path, session_id: str, project: str, st: os.stat_result) -> None:
+    def _scan_project(self, project: os.DirEntry[str], seen: set[str], activity: dict[str, int]) -> None:
+        for entry in _entries(project.path):
+            name = entry.name
+            if name.endswith(".jsonl"):
+                if not entry.is_file():
+                    continue
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                session_id = name[: -len(".jsonl")]
+                seen.add(entry.path)
+                activity[session_id] = max(activity.get(session_id, 0), st.st_mtime_ns)
+                self._update(entry.path, session_id, project.name, st)
+            elif entry.is_dir():  # <session>/subagents/*.jsonl: only their activity counts
+                for agent in _entries(os.path.join(entry.path, "subagents")):  # noqa: PTH118
+                    if agent.name.endswith(".jsonl"):
+                        try:
+                            mtime = agent.stat().st_mtime_ns
+                        except OSError:
+                            continue
+                        activity[name] = max(activity.get(name, 0), mtime)
+
+    def _update(self, path: str, session_id: str, project: str, st: os.stat_result) -> None:
         state = self._files.get(path)
         if state is not None and (state.inode != st.st_ino or st.st_size < state.offset):
             state = None  # rotated or truncated: start over
             self._sessions.pop(session_id, None)
+            self._built.pop(session_id, None)
         if state is not None and (state.size, state.mtime_ns) == (st.st_size, st.st_mtime_ns):
             return
         session = self._sessions.setdefault(session_id, _Session(session_id, project))
         try:
-            with path.open("rb") as fh:
+            with open(path, "rb") as fh:  # noqa: PTH123 - a string path: no Path per file per scan
                 if state is None or st.st_size - state.offset > _APPEND_BUDGET:
                     offset = _read_latest(fh, st.st_size, session)
                 else:
@@ -340,20 +353,25 @@ class TranscriptScanner:
             return  # vanished or unreadable for now; try again next scan
         self._files[path] = _FileState(st.st_ino, st.st_size, st.st_mtime_ns, offset)
 
-    def _forget(self, seen: set[Path]) -> None:
+    def _forget(self, seen: set[str]) -> None:
         for gone in set(self._files) - seen:
             del self._files[gone]
-        alive = {path.name[: -len(".jsonl")] for path in self._files}
+        alive = {os.path.basename(path)[: -len(".jsonl")] for path in self._files}  # noqa: PTH119
         for session_id in set(self._sessions) - alive:
             del self._sessions[session_id]
+            self._built.pop(session_id, None)
 
     def _contexts(self, activity: dict[str, int]) -> tuple[SessionContext, ...]:
         found = []
         for session_id, session in self._sessions.items():
-            last = datetime.fromtimestamp(activity.get(session_id, 0) / 1e9, UTC)
-            context = session.context(last)
-            if context is not None:
-                found.append(context)
+            key = (session.changes, activity.get(session_id, 0))
+            built = self._built.get(session_id)
+            if built is None or built[0] != key:
+                last = datetime.fromtimestamp(key[1] / 1e9, UTC)
+                built = (key, session.context(last))
+                self._built[session_id] = built
+            if built[1] is not None:
+                found.append(built[1])
         return tuple(found)
 
 

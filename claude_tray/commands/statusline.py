@@ -9,6 +9,9 @@ failure this prints their line (or nothing) and exits 0.
 ``install`` / ``uninstall`` are the ONLY code path in claude-tray that writes into Claude
 Code's config dir: they edit ``settings.json`` atomically, keep every other key, and save the
 previous ``statusLine`` in claude-tray's state dir so ``uninstall`` restores it exactly.
+
+The per-turn feed itself is :mod:`claude_tray.claude_code.statusline_feed` (stdlib only, started by
+``cli.main`` before argparse); its functions are re-exported here.
 """
 
 from __future__ import annotations
@@ -18,11 +21,19 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claude_tray.claude_code.statusline_feed import (
+    CHAIN_TIMEOUT,
+    combine,
+    feed_line,
+    is_ours,
+    previous_command,
+)
+
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from datetime import datetime
 
 __all__ = [
+    "CHAIN_TIMEOUT",
     "HELP",
     "add_arguments",
     "combine",
@@ -36,7 +47,6 @@ __all__ = [
 ]
 
 HELP = "Claude Code status-line bridge (reads its JSON on stdin); install|uninstall edit its settings.json"
-CHAIN_TIMEOUT = 3.0  # seconds the person's own status-line command may take
 _BACKUP_SCHEMA = 1
 
 
@@ -56,7 +66,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.action is None:
-        return _feed(args.config_dir)
+        from claude_tray.claude_code.statusline_feed import main
+
+        return main(args.config_dir)
     from claude_tray.errors import ConfigError
     from claude_tray.paths import claude_config_dir
 
@@ -79,88 +91,7 @@ def _store_root() -> Path:
     return default_root()
 
 
-# --- the status-line feed (runs on every Claude Code turn: fast, never fails) -----------------
-
-
-def _feed(config_dir_arg: str | None) -> int:
-    try:
-        raw = sys.stdin.buffer.read()
-    except (OSError, ValueError):
-        raw = b""
-    try:
-        from claude_tray.clock import SystemClock
-        from claude_tray.paths import claude_config_dir
-
-        line = feed_line(raw, claude_config_dir(config_dir_arg), _store_root(), SystemClock().now())
-    except Exception:  # noqa: BLE001 - whatever happens, the person's status bar must keep working
-        line = ""
-    if line:
-        sys.stdout.write(line + "\n")
-    return 0
-
-
-def feed_line(
-    raw: bytes, config_dir: Path, store_root: Path, now: datetime, chain_timeout: float = CHAIN_TIMEOUT
-) -> str:
-    """Record the payload's limits and return the status-bar text (theirs first, then ours)."""
-    previous = previous_command(store_root, config_dir)
-    theirs = _run_previous(previous, raw, chain_timeout) if previous else ""
-    return combine(theirs, _our_part(raw, config_dir, store_root, now))
-
-
-def _our_part(raw: bytes, config_dir: Path, store_root: Path, now: datetime) -> str:
-    from claude_tray.claude_code.statusline import RecordStore, parse_feed, status_text
-
-    try:
-        reading = parse_feed(raw)
-        RecordStore(store_root).write(config_dir, reading, now)
-        return status_text(reading, now)
-    except Exception:  # noqa: BLE001 - bad input or a full disk must not cost the person their line
-        return ""
-
-
-def combine(theirs: str, ours: str) -> str:
-    """Their output as it was, ours appended to its last line."""
-    if theirs and ours:
-        return f"{theirs} | {ours}"
-    return theirs or ours
-
-
-def _run_previous(command: str, raw: bytes, timeout: float) -> str:
-    """Run the person's own status-line command with the same stdin; its stdout, or "" on failure."""
-    import os
-    import signal
-    import subprocess
-
-    posix = os.name == "posix"
-    try:
-        proc = subprocess.Popen(  # noqa: S602 - the person's own shell command, as Claude Code runs it
-            command, shell=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            start_new_session=posix,
-        )  # fmt: skip
-    except OSError:
-        return ""
-    try:
-        out, _ = proc.communicate(raw, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        if posix:
-            os.killpg(proc.pid, signal.SIGKILL)  # the shell and whatever it started
-        else:
-            proc.kill()
-        proc.communicate()
-        return ""
-    return out.decode("utf-8", "replace").rstrip("\r\n")
-
-
 # --- install / uninstall: the only writes into Claude Code's config dir ----------------------
-
-
-def is_ours(value: object) -> bool:
-    """Whether a ``statusLine`` setting runs ``claude-tray statusline``."""
-    if not isinstance(value, dict) or not isinstance(value.get("command"), str):
-        return False
-    command = value["command"]
-    return ("claude-tray" in command or "claude_tray" in command) and "statusline" in command
 
 
 def our_command(config_dir: Path) -> str:
@@ -184,24 +115,9 @@ def our_command(config_dir: Path) -> str:
 
 
 def _backup_path(store_root: Path, config_dir: Path) -> Path:
-    from claude_tray.claude_code.statusline import config_key
+    from claude_tray.claude_code.statusline_feed import backup_path
 
-    return store_root / f"install-{config_key(config_dir)}.json"
-
-
-def previous_command(store_root: Path, config_dir: Path) -> str | None:
-    """The status-line command that was configured before ``install`` (to chain), if any."""
-    import json
-
-    try:
-        backup = json.loads(_backup_path(store_root, config_dir).read_bytes())
-    except (OSError, ValueError):
-        return None
-    previous = backup.get("previous") if isinstance(backup, dict) else None
-    if not isinstance(previous, dict) or is_ours(previous):
-        return None
-    command = previous.get("command")
-    return command if isinstance(command, str) and command.strip() else None
+    return Path(backup_path(store_root, config_dir))
 
 
 Settings = dict[str, object]

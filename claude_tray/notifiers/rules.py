@@ -38,7 +38,8 @@ from typing import Protocol
 from claude_tray.clock import Clock
 from claude_tray.errors import ClaudeTrayError, ConfigError
 from claude_tray.model import AccountStatus, ExtraState, Health, StatusChange, UsageWindow
-from claude_tray.report.wording import extra_alert, extra_text, format_percent, format_reset, short_percent
+from claude_tray.report.formats import format_percent
+from claude_tray.report.wording import extra_alert, extra_text, format_reset, short_percent
 from claude_tray.settings.model import NotificationSettings, Settings
 from claude_tray.usage.forecast import window_pace
 

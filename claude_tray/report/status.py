@@ -22,6 +22,7 @@ from claude_tray.model import (
     severity,
     worst_severity,
 )
+from claude_tray.report.formats import format_duration
 from claude_tray.report.wording import (
     ALERT_STATES,
     BREAKDOWN_LABEL,
@@ -30,7 +31,6 @@ from claude_tray.report.wording import (
     extra_text,
     format_age,
     format_clock,
-    format_duration,
     format_reset,
     short_percent,
     window_notes,

@@ -17,10 +17,10 @@ understand says it is not counted; "off" is never worded like "you ran out".
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, tzinfo
 
 from claude_tray.model import Dollars, ExtraState, ExtraUsage, UsageWindow, WeeklyBreakdown
+from claude_tray.report.formats import format_duration, format_percent
 
 __all__ = [
     "ALERT_STATES",
@@ -30,9 +30,7 @@ __all__ = [
     "extra_text",
     "format_age",
     "format_clock",
-    "format_duration",
     "format_money",
-    "format_percent",
     "format_reset",
     "short_percent",
     "window_notes",
@@ -131,30 +129,10 @@ def _words(code: str) -> str:
     return code.replace("_", " ").strip()
 
 
-def format_percent(value: float | None) -> str:
-    """Whole percent, rounded half up; unknown is "?" (never "0%")."""
-    if value is None or not math.isfinite(value):
-        return "?"
-    return f"{math.floor(value + 0.5)}%"
-
-
 def format_money(amount: float, currency: str) -> str:
     symbol = _SYMBOLS.get(currency.upper())
     decimals = 0 if currency.upper() == "JPY" else 2
     return f"{symbol}{amount:,.{decimals}f}" if symbol else f"{amount:,.{decimals}f} {currency.upper()}"
-
-
-def format_duration(seconds: float) -> str:
-    """ "45s", "14m", "2h 14m", "3d 4h" (two units at most; negative counts as 0)."""
-    total = max(0, int(seconds))
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours}h" if hours else f"{days}d"
-    if hours:
-        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
-    return f"{minutes}m" if minutes else f"{secs}s"
 
 
 def format_clock(when: datetime, now: datetime, tz: tzinfo | None = None) -> str:
