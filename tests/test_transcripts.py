@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from claude_tray.claude_code.transcripts import (
+from claude_tray.claude_code.context import (
     SessionContext,
-    TranscriptScanner,
     context_limit,
     select_active,
     session_json,
     session_label,
     session_menu_lines,
 )
+from claude_tray.claude_code.transcripts import TranscriptScanner
 from tests.support.fixtures import fixture_bytes
 
 REAL = "transcripts/bitflight-devops__hallucination-detector__tests_hallucination-audit-stop.test.cjs__VERBATIM_JSONL_LINES.jsonl"

@@ -11,13 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from claude_tray.claude_code.transcripts import (
-    ACTIVE_WITHIN,
-    SessionContext,
-    TranscriptScanner,
-    select_active,
-    session_json,
-)
+from claude_tray.claude_code.context import ACTIVE_WITHIN, SessionContext, select_active, session_json
+from claude_tray.claude_code.transcripts import TranscriptScanner
 from claude_tray.paths import claude_config_dir
 from claude_tray.settings.model import Settings
 

@@ -249,8 +249,8 @@ class _Printer:
 
     def _account_line(self, status: AccountStatus) -> dict[str, object]:
         """The account object of ``status --json``: with its ``forecast`` and ``sessions``."""
+        from claude_tray.claude_code.context import session_json
         from claude_tray.claude_code.sessions import SessionWatch
-        from claude_tray.claude_code.transcripts import session_json
         from claude_tray.report.status import status_document
 
         now = self._clock.now()

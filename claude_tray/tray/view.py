@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
-from claude_tray.claude_code.transcripts import SessionContext, session_menu_lines
+from claude_tray.claude_code.context import SessionContext, session_menu_lines
 from claude_tray.model import (
     AccountStatus,
     ExtraState,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from claude_tray.app.part import AppContext, MenuContribution, Part
+from claude_tray.claude_code.context import SessionContext, session_menu_lines
 from claude_tray.claude_code.sessions import CHECK_EVERY, SessionWatch
-from claude_tray.claude_code.transcripts import SessionContext, session_menu_lines
 from claude_tray.tray.view import sessions_section
 
 __all__ = ["app_part"]
