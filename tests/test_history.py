@@ -263,6 +263,7 @@ def test_history_listing_and_chart(recorded: datetime, tmp_path: Path) -> None:
     assert chart.returncode == 0, chart.stderr
     with Image.open(out) as image:
         assert (image.format, image.size) == ("PNG", (900, 600))
+    assert out.stat().st_mode & 0o777 == 0o600  # the person's usage pattern, like the history itself
 
 
 def test_history_without_a_database_says_so_and_creates_nothing() -> None:

@@ -286,5 +286,6 @@ def write_chart(
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.partial")
     image.save(partial, format="PNG")
+    partial.chmod(0o600)  # a usage pattern is the person's own, like history.sqlite3
     partial.replace(out)  # a viewer never opens half a file
     return out
