@@ -220,7 +220,7 @@ def _listing(
 def _account_listing(
     account: str, readings: Sequence[Reading], extras: Sequence[ExtraReading], now: datetime
 ) -> str:
-    from claude_tray.report.formats import format_percent
+    from claude_tray.report.wording import format_percent
     from claude_tray.usage.forecast import describe, forecast_all
 
     rows = sorted(

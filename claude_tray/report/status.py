@@ -7,10 +7,12 @@ Times are shown in ``tz`` (local time when None); how each value is worded lives
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from claude_tray.i18n import N_, _
 from claude_tray.model import (
     AccountStatus,
     Dollars,
@@ -22,7 +24,6 @@ from claude_tray.model import (
     severity,
     worst_severity,
 )
-from claude_tray.report.formats import format_duration
 from claude_tray.report.wording import (
     ALERT_STATES,
     BREAKDOWN_LABEL,
@@ -31,7 +32,9 @@ from claude_tray.report.wording import (
     extra_text,
     format_age,
     format_clock,
+    format_duration,
     format_reset,
+    label,
     short_percent,
     window_notes,
     window_value,
@@ -52,16 +55,16 @@ __all__ = [
 # only), and extra usage's amounts may come from ``spend``; fields were added, none renamed.
 JSON_VERSION = 2
 
-_HEALTH_WORDS = {
-    Health.STARTING: "starting",
-    Health.FRESH: "fresh",
-    Health.STALE: "stale",
-    Health.RATE_LIMITED: "rate limited",
-    Health.UNAUTHORIZED: "login problem",
-    Health.BLOCKED: "blocked",
-    Health.OFFLINE: "offline",
-    Health.NO_CREDENTIALS: "no credentials",
-    Health.ERROR: "error",
+_HEALTH_WORDS = {  # translated where shown: _(_HEALTH_WORDS[health])
+    Health.STARTING: N_("starting"),
+    Health.FRESH: N_("fresh"),
+    Health.STALE: N_("stale"),
+    Health.RATE_LIMITED: N_("rate limited"),
+    Health.UNAUTHORIZED: N_("login problem"),
+    Health.BLOCKED: N_("blocked"),
+    Health.OFFLINE: N_("offline"),
+    Health.NO_CREDENTIALS: N_("no credentials"),
+    Health.ERROR: N_("error"),
 }
 
 
@@ -164,7 +167,7 @@ def _iso(when: datetime | None) -> str | None:
 
 # ----------------------------------------------------------------------------- waybar
 
-_WAYBAR_TEXT = (("five_hour", "5h"), ("seven_day", "7d"))
+_WAYBAR_TEXT = (("five_hour", N_("5h")), ("seven_day", N_("7d")))
 
 
 def waybar_json(
@@ -181,12 +184,12 @@ def waybar_json(
     snapshot = status.snapshot
     windows = [w for w in snapshot.windows if w.drives] if snapshot is not None else []
     by_key = {w.key: w for w in windows}
-    parts = [f"{short} {short_percent(by_key[k])}" for k, short in _WAYBAR_TEXT if k in by_key]
+    parts = [f"{_(short)} {short_percent(by_key[k])}" for k, short in _WAYBAR_TEXT if k in by_key]
     alert = extra_alert(snapshot.extra) if snapshot is not None else None
     parts += [alert] if alert else []
-    text = " · ".join(parts) or _HEALTH_WORDS[status.health]
+    text = " · ".join(parts) or _(_HEALTH_WORDS[status.health])
     if parts and status.health is not Health.FRESH:
-        text += f" ({_HEALTH_WORDS[status.health]})"
+        text += f" ({_(_HEALTH_WORDS[status.health])})"
     level = worst_severity(severity(w.utilization, thresholds) for w in windows)
     extra_state = snapshot.extra.state if snapshot is not None and snapshot.extra is not None else None
     document: dict[str, object] = {
@@ -209,14 +212,16 @@ def _waybar_tooltip(status: AccountStatus, now: datetime, tz: tzinfo | None) -> 
     snapshot = status.snapshot
     if snapshot is not None:
         for w in snapshot.windows:
-            reset = f", resets {format_clock(w.resets_at, now, tz)}" if w.resets_at is not None else ""
+            reset = (
+                _(", resets {clock}").format(clock=format_clock(w.resets_at, now, tz)) if w.resets_at else ""
+            )
             notes = "".join(f" · {note}" for note in window_notes(w))
-            read = f", read {format_clock(w.read_at, now, tz)}" if w.read_at is not None else ""
-            lines.append(f"{w.label}: {window_value(w)}{reset}{read}{notes}")
+            read = _(", read {clock}").format(clock=format_clock(w.read_at, now, tz)) if w.read_at else ""
+            lines.append(f"{label(w.label)}: {window_value(w)}{reset}{read}{notes}")
         if snapshot.extra is not None:
-            lines.append(f"Extra usage: {extra_text(snapshot.extra)}")
+            lines.append(_("Extra usage: {amounts}").format(amounts=extra_text(snapshot.extra)))
         if snapshot.breakdown is not None and snapshot.breakdown.rows:
-            lines.append(f"{BREAKDOWN_LABEL}: {breakdown_text(snapshot.breakdown)}")
+            lines.append(f"{_(BREAKDOWN_LABEL)}: {breakdown_text(snapshot.breakdown)}")
         lines.append(snapshot.provenance)
     lines.extend(status.detail)
     return "\n".join(lines)
@@ -245,21 +250,22 @@ def _account_text(
     lines = [f"{status.account}{provenance}: {_state_text(status, now, tz)}"]
     lines.extend(_not_fresh_lines(status, now, tz))
     if snapshot is None:
-        lines.append("  no data yet")
+        lines.append("  " + _("no data yet"))
         return "\n".join(lines)
     if wall is not None:
         from claude_tray.usage.forecast import describe
 
-        lines.append(f"  {wall.label}: {describe(wall, now, tz)}")
-    width = max((len(w.label) for w in snapshot.windows), default=0)
-    width = max(width, len("Extra usage")) if snapshot.extra is not None else width
+        lines.append(f"  {label(wall.label)}: {describe(wall, now, tz)}")
+    extra_label = _("Extra usage")
+    width = max((_width(label(w.label)) for w in snapshot.windows), default=0)
+    width = max(width, _width(extra_label)) if snapshot.extra is not None else width
     lines.extend(_window_line(w, width, now, tz) for w in snapshot.windows)
     if snapshot.extra is not None:
-        lines.append(f"  {'Extra usage':<{width}}  {extra_text(snapshot.extra)}")
+        lines.append(f"  {_pad(extra_label, width)}  {extra_text(snapshot.extra)}")
     if snapshot.breakdown is not None and snapshot.breakdown.rows:
-        lines.append(f"  {BREAKDOWN_LABEL}: {breakdown_text(snapshot.breakdown)}")
+        lines.append(f"  {_(BREAKDOWN_LABEL)}: {breakdown_text(snapshot.breakdown)}")
     if not snapshot.windows and snapshot.extra is None:
-        lines.append("  the server reported no usage limits for this account")
+        lines.append("  " + _("the server reported no usage limits for this account"))
     return "\n".join(lines)
 
 
@@ -270,18 +276,20 @@ def _not_fresh_lines(status: AccountStatus, now: datetime, tz: tzinfo | None) ->
     lines = []
     if status.snapshot is not None:
         fetched = status.snapshot.fetched_at
-        lines.append(f"  last reading {format_age(fetched, now)} ({format_clock(fetched, now, tz)})")
+        age, clock = format_age(fetched, now), format_clock(fetched, now, tz)
+        lines.append("  " + _("last reading {age} ({clock})").format(age=age, clock=clock))
     if status.next_attempt_at is not None and status.next_attempt_at > now:
         left = format_duration((status.next_attempt_at - now).total_seconds())
-        lines.append(f"  next try allowed at {format_clock(status.next_attempt_at, now, tz)} (in {left})")
+        clock = format_clock(status.next_attempt_at, now, tz)
+        lines.append("  " + _("next try allowed at {clock} (in {left})").format(clock=clock, left=left))
     return lines
 
 
 def _state_text(status: AccountStatus, now: datetime, tz: tzinfo | None) -> str:
     snapshot = status.snapshot
     if status.health is Health.FRESH and snapshot is not None:
-        return f"updated {format_clock(snapshot.fetched_at, now, tz)}"
-    words = status.message or _HEALTH_WORDS[status.health]
+        return _("updated {clock}").format(clock=format_clock(snapshot.fetched_at, now, tz))
+    words = status.message or _(_HEALTH_WORDS[status.health])
     text = f"{words} [{status.health.value}]"
     return f"{text}: {status.hint}" if status.hint else text
 
@@ -289,5 +297,15 @@ def _state_text(status: AccountStatus, now: datetime, tz: tzinfo | None) -> str:
 def _window_line(window: UsageWindow, width: int, now: datetime, tz: tzinfo | None) -> str:
     reset = f"  {format_reset(window.resets_at, now, tz)}" if window.resets_at is not None else ""
     notes = "".join(f"  {note}" for note in window_notes(window))
-    read = f"  (read {format_age(window.read_at, now)})" if window.read_at is not None else ""
-    return f"  {window.label:<{width}}  {window_value(window):>5}{reset}{read}{notes}"
+    read = "  " + _("(read {age})").format(age=format_age(window.read_at, now)) if window.read_at else ""
+    return f"  {_pad(label(window.label), width)}  {_pad(window_value(window), 5, right=True)}{reset}{read}{notes}"
+
+
+def _width(text: str) -> int:
+    """Columns on a terminal: East Asian wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    fill = " " * max(0, width - _width(text))
+    return fill + text if right else text + fill
