@@ -30,6 +30,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from claude_tray import i18n
+
+    if args.json:  # JSON values (messages, hints, forecast text) stay English whatever the locale
+        with i18n.use("en"):
+            return _run(args)
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from claude_tray.clock import SystemClock
     from claude_tray.errors import ConfigError
     from claude_tray.log import setup_logging

@@ -55,6 +55,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from claude_tray import i18n
+
+    if args.format == "json":  # the status --json objects: English whatever the locale
+        with i18n.use("en"):
+            return _run(args)
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     import queue
     import random
 
