@@ -45,6 +45,7 @@ __all__ = [
     "ngettext",
     "percent",
     "use",
+    "use_translations",
 ]
 
 DOMAIN = "claude-tray"
@@ -141,9 +142,19 @@ def language() -> str | None:
 
 @contextmanager
 def use(lang: str | None) -> Iterator[None]:
-    """Within the block, speak ``lang`` (None: re-read the environment); for tests and probes."""
+    """Within the block, speak ``lang`` ("en": the English source; None: re-read the
+    environment). For output that must not follow the locale (``--json``) and for tests.
+    Process-wide: not for the tray's threads."""
+    with use_translations(_load([lang] if lang else None)):
+        yield
+
+
+@contextmanager
+def use_translations(translations: gettext.NullTranslations) -> Iterator[None]:
+    """Within the block, translate with ``translations`` (its ``Language`` header, if any,
+    picks the number and date formats)."""
     saved = (_State.translations, _State.locale)
-    _activate(_load([lang] if lang else None))
+    _activate(translations)
     try:
         yield
     finally:

@@ -174,10 +174,10 @@ def _bridge(bridge: BridgeProbe, now: datetime) -> list[Finding]:
     text = f"{bridge.config_dir}: {_(bridge.state.words)}"
     findings = [Finding(_("Status line bridge"), _BRIDGE_LEVELS[bridge.state], text, hint)]
     if bridge.cache_at is None:
-        cache = Finding(_("  usage cache"), Level.INFO, _("none in {path}").format(path=bridge.cache))
+        cache = Finding("  " + _("usage cache"), Level.INFO, _("none in {path}").format(path=bridge.cache))
     else:
         cache = Finding(
-            _("  usage cache"),
+            "  " + _("usage cache"),
             Level.INFO,
             _("{path}: read {age}").format(path=bridge.cache, age=format_age(bridge.cache_at, now)),
         )
@@ -283,7 +283,7 @@ def _sni(probes: Probes) -> Finding:
 
 def _host(backend: BackendProbe) -> Finding:
     if backend.host is None:
-        hint = _(XEMBED_HINT if backend.chosen == "xorg" else HOST_HINT)
+        hint = _(XEMBED_HINT) if backend.chosen == "xorg" else _(HOST_HINT)
         return Finding(
             _("Tray host"), Level.FAIL, _("nothing here shows {name} icons").format(name=backend.chosen), hint
         )
@@ -368,7 +368,7 @@ def _account(account: AccountProbe) -> Finding:
 
 
 def _last_poll(account: AccountProbe, now: datetime) -> Finding:
-    topic, name, last = _("  last poll"), account.name, account.last
+    topic, name, last = "  " + _("last poll"), account.name, account.last
     if last is None:
         text = _("unknown (no running tray or `watch` has recorded this account yet)")
         return Finding(topic, Level.INFO, text, account=name)

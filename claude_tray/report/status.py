@@ -222,7 +222,7 @@ def _waybar_tooltip(status: AccountStatus, now: datetime, tz: tzinfo | None) -> 
             lines.append(_("Extra usage: {amounts}").format(amounts=extra_text(snapshot.extra)))
         if snapshot.breakdown is not None and snapshot.breakdown.rows:
             lines.append(f"{_(BREAKDOWN_LABEL)}: {breakdown_text(snapshot.breakdown)}")
-        lines.append(snapshot.provenance)
+        lines.append(_(snapshot.provenance))
     lines.extend(status.detail)
     return "\n".join(lines)
 
@@ -246,7 +246,7 @@ def _account_text(
 ) -> str:
     snapshot = status.snapshot
     source = snapshot.source if snapshot is not None else status.source
-    provenance = f" ({source.provenance})" if source is not None else ""
+    provenance = f" ({_(source.provenance)})" if source is not None else ""
     lines = [f"{status.account}{provenance}: {_state_text(status, now, tz)}"]
     lines.extend(_not_fresh_lines(status, now, tz))
     if snapshot is None:

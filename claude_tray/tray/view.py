@@ -273,7 +273,7 @@ def account_rows(
         rows.append(
             _info(
                 _("updated {age} · {source}").format(
-                    age=format_age(raw.fetched_at, now), source=raw.provenance
+                    age=format_age(raw.fetched_at, now), source=_(raw.provenance)
                 )
             )
         )
