@@ -351,3 +351,11 @@ def test_a_language_without_a_catalog_and_the_c_locale_speak_english() -> None:
         check=True,
     )
     assert french.stdout == "Quitter fr 42\xa0%\n"
+
+
+def test_a_command_line_error_and_its_hint_in_german(server: LoopbackServer) -> None:
+    english, german = (status(server, LANGUAGE=lang) for lang in ("en", "de"))
+    assert (english.code, german.code) == (1, 1)
+    assert "No Claude login found" in english.stderr and "run `claude` and log in" in english.stderr
+    assert "Keine Claude-Anmeldung gefunden" in german.stderr, german.stderr
+    assert "`claude` ausführen und anmelden" in german.stderr

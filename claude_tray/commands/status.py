@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from claude_tray.i18n import _
+
 if TYPE_CHECKING:
     from claude_tray.clock import Clock
     from claude_tray.model import AccountStatus
@@ -50,7 +52,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         settings = _settings(args.account)
     except ConfigError as err:
-        _error(f"settings: {err.message}")
+        _error(_("settings: {problem}").format(problem=err.message))
         return 1
     except LookupError as err:
         _error(str(err.args[0]))

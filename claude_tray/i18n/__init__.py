@@ -72,14 +72,15 @@ def _requested() -> list[str] | None:
 
 def _os_languages() -> list[str]:
     """The desktop's preferred language where no locale variable is set (macOS, Windows)."""
-    if sys.platform == "win32":
+    platform: str = sys.platform  # a plain str: every branch is type-checked on every OS
+    if platform == "win32":
         import ctypes
 
         buffer = ctypes.create_unicode_buffer(85)
-        if ctypes.windll.kernel32.GetUserDefaultLocaleName(buffer, len(buffer)):  # type: ignore[attr-defined,unused-ignore]
+        if getattr(ctypes, "windll").kernel32.GetUserDefaultLocaleName(buffer, len(buffer)):  # noqa: B009
             return [buffer.value.replace("-", "_")]
         return []
-    if sys.platform == "darwin":
+    if platform == "darwin":
         try:  # ("de-DE", "en-US") as a plist array; a missing key or tool means English
             done = subprocess.run(
                 ["/usr/bin/defaults", "read", "-g", "AppleLanguages"],

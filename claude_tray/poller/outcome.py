@@ -12,6 +12,7 @@ into health and delays; the status command, the tray and notifications show the 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from claude_tray.errors import (
@@ -57,6 +58,7 @@ class Outcome:
     snapshot: UsageSnapshot | None = None
     sent_request: bool = True  # False when the failure was local (no network traffic)
     local_readings: bool = False  # the fetcher also reads Claude Code's own numbers (no network)
+    log_words: str = ""  # ``message`` in English, for the log (people read ``message`` in their language)
 
 
 def success(snapshot: UsageSnapshot) -> Outcome:
@@ -136,14 +138,16 @@ def outcome_of(error: ClaudeTrayError) -> Outcome:
         if isinstance(error, error_type):
             return Outcome(
                 kind,
-                _message(error, _(message)),
+                _message(error, _(message), _),
                 error.hint
                 or _default_hint(error, _(default_hint) if default_hint else "")
                 or _fallback_hint(error),
                 retry_after=error.retry_after if isinstance(error, RateLimited) else None,
                 sent_request=sent,
+                log_words=_message(error, message, str),
             )
-    return Outcome(OutcomeKind.FORMAT_ERROR, _("Unexpected error"), error.hint or error.message)
+    unexpected = N_("Unexpected error")
+    return Outcome(OutcomeKind.FORMAT_ERROR, _(unexpected), error.hint or error.message, log_words=unexpected)
 
 
 def _fallback_hint(error: ClaudeTrayError) -> str:
@@ -158,10 +162,10 @@ def _default_hint(error: ClaudeTrayError, hint: str) -> str:
     return hint
 
 
-def _message(error: ClaudeTrayError, message: str) -> str:
+def _message(error: ClaudeTrayError, message: str, translate: Callable[[str], str]) -> str:
     """Add the HTTP status where it tells the person something ("Server error 503")."""
     if isinstance(error, AuthError):
         return f"{message} ({error.status})"
     if isinstance(error, TransientApiError) and error.status is not None:
-        return _("Server error {status}").format(status=error.status)
+        return translate(N_("Server error {status}")).format(status=error.status)
     return message

@@ -381,7 +381,7 @@ def _log_transition(before: AccountState, after: AccountState) -> None:
     """One log line per change of health (edge-triggered), never one per poll."""
     if after.health is before.health:
         return
-    words = after.outcome.message if after.outcome is not None else ""
+    words = (after.outcome.log_words or after.outcome.message) if after.outcome is not None else ""
     if after.health in _BAD:
         log.warning("account %s: %s -> %s: %s", after.name, before.health.value, after.health.value, words)
     else:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from claude_tray.clock import Clock
 from claude_tray.errors import AuthError, NoCredentialError, ResponseFormatError, TransientApiError
+from claude_tray.i18n import _
 from claude_tray.model import SourceKind, UsageSnapshot
 from claude_tray.settings.model import Settings
 from claude_tray.sources.base import Credential, CredentialSource
@@ -165,7 +166,7 @@ class WebFetcher:
             names = ", ".join(o.name for o in orgs) or "none"
             raise NoCredentialError(
                 f"no claude.ai organization with chat usage for this session key (found: {names})",
-                hint="set `org` to the organization's uuid in this account's settings",
+                hint=_("set `org` to the organization's uuid in this account's settings"),
             )
         self._org = chosen.uuid
         return chosen.uuid
