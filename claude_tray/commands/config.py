@@ -89,7 +89,7 @@ def _reported_keys() -> set[str]:
     if not history.exists():
         return set()
     try:
-        rows, _ = history.latest()
+        rows, _extras = history.latest()
     except (OSError, sqlite3.Error):
         return set()
     return {r.window for r in rows}

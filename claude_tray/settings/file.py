@@ -78,7 +78,7 @@ def set_value(path: Path, dotted: str, value: object) -> None:
 
     Raises ConfigError (nothing written) if the value is invalid or the file cannot be edited safely.
     """
-    table, _, key = dotted.rpartition(".")
+    table, _dot, key = dotted.rpartition(".")
     section = tuple(table.split(".")) if table else ()
     rendered = toml_value(value)
 

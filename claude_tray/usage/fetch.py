@@ -102,7 +102,7 @@ class OAuthFetcher:
     def fetch(self) -> UsageSnapshot:
         from claude_tray.api.parse import parse_usage
 
-        credential, _ = self._credential.get()
+        credential, _reread = self._credential.get()
         data = self._client.oauth_usage(credential.secret)
         return parse_usage(data, account=self._name, source=credential.kind, fetched_at=self._clock.now())
 
