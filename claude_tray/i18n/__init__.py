@@ -26,12 +26,14 @@ from __future__ import annotations
 import gettext
 import math
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 __all__ = [
     "DOMAIN",
@@ -52,6 +54,7 @@ DOMAIN = "claude-tray"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES = ("de", "es", "fr", "ja", "pt_BR", "zh_CN")  # the catalogs shipped (tests check each)
 _ENV = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+_SCRIPTS = {"zh_Hans": "zh_CN", "zh_Hant": "zh_TW"}  # macOS names Chinese by script, gettext by region
 
 
 class _State:
@@ -81,6 +84,8 @@ def _os_languages() -> list[str]:
             return [buffer.value.replace("-", "_")]
         return []
     if platform == "darwin":
+        import subprocess
+
         try:  # ("de-DE", "en-US") as a plist array; a missing key or tool means English
             done = subprocess.run(
                 ["/usr/bin/defaults", "read", "-g", "AppleLanguages"],
@@ -91,8 +96,8 @@ def _os_languages() -> list[str]:
             )
         except (OSError, subprocess.SubprocessError):
             return []
-        words = (w.strip(' \n",()') for w in done.stdout.split(","))
-        return [w.replace("-", "_") for w in words if w]
+        words = (w.strip(' \n",()').replace("-", "_") for w in done.stdout.split(","))
+        return [_SCRIPTS.get(w[:7], w) for w in words if w]
     return []
 
 
