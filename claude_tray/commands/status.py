@@ -154,7 +154,9 @@ def _report_problems(statuses: Sequence[AccountStatus]) -> int:
 
     failed = [s for s in statuses if s.health is not Health.FRESH]
     for status in failed:
-        detail = "".join(f": {line}" for line in status.detail)
+        from claude_tray.report.wording import detail_line
+
+        detail = "".join(f": {detail_line(line)}" for line in status.detail)
         hint = f" ({status.hint})" if status.hint else ""
         _error(f"{status.account}: {status.message or status.health.value}{detail}{hint}")
     return 1 if failed else 0

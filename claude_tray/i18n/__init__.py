@@ -126,8 +126,9 @@ def _translations() -> gettext.NullTranslations:
 
 
 def _(message: str) -> str:
-    """``message`` in the user's language (the English source when there is no translation)."""
-    return _translations().gettext(message)
+    """``message`` in the user's language (the English source when there is no translation).
+    The empty string stays empty (gettext would answer with the catalog's header)."""
+    return _translations().gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

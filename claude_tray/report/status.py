@@ -28,6 +28,7 @@ from claude_tray.report.wording import (
     ALERT_STATES,
     BREAKDOWN_LABEL,
     breakdown_text,
+    detail_line,
     extra_alert,
     extra_text,
     format_age,
@@ -223,7 +224,7 @@ def _waybar_tooltip(status: AccountStatus, now: datetime, tz: tzinfo | None) -> 
         if snapshot.breakdown is not None and snapshot.breakdown.rows:
             lines.append(f"{_(BREAKDOWN_LABEL)}: {breakdown_text(snapshot.breakdown)}")
         lines.append(_(snapshot.provenance))
-    lines.extend(status.detail)
+    lines.extend(detail_line(line) for line in status.detail)
     return "\n".join(lines)
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "ALERT_STATES",
     "BREAKDOWN_LABEL",
     "breakdown_text",
+    "detail_line",
     "extra_alert",
     "extra_text",
     "format_age",
@@ -69,7 +70,7 @@ assert _DURATION_FORMS == formats.DURATION_FORMS  # one English wording, two ent
 def label(text: str) -> str:
     """A window or breakdown label in the user's language: our own names ("5-hour", "Weekly")
     are in the catalog; a name the server made up is shown as sent."""
-    return _(text) if text else text
+    return _(text)
 
 
 _HEALTH_NAMES = {  # the state's own name, for a title or a state line without a message
@@ -88,6 +89,12 @@ _HEALTH_NAMES = {  # the state's own name, for a title or a state line without a
 def health_words(health: Health) -> str:
     """ "rate limited", "no credentials" (the state's name in words, in the user's language)."""
     return _(_HEALTH_NAMES[health])
+
+
+def detail_line(line: str) -> str:
+    """A status detail ("5-hour: reset since last reading", English in JSON) in the user's language."""
+    window, sep, note = line.partition(": ")
+    return f"{label(window)}{sep}{_(note)}" if sep else _(line)
 
 
 def window_value(window: UsageWindow) -> str:
