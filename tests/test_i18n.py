@@ -232,6 +232,32 @@ def test_menu_status_and_waybar_mark_every_sentence() -> None:
     assert any("⟦Quit⟧" in t for t in texts)
 
 
+def test_the_parts_menu_items_mark_every_sentence() -> None:
+    from claude_tray.app.parts.bridge import bridge_entries
+    from claude_tray.app.parts.updates import menu_label
+    from claude_tray.claude_code.context import SessionContext, session_menu_lines
+    from claude_tray.tray.view import sessions_section
+
+    offers = (("work", Path("/h/.claude")), ("home", Path("/h/.claude-home")))
+    session = SessionContext("s1", "proj", "claude-opus-4-6", 620_000, 1_000_000, 62.0, NOW)
+    with i18n.use_translations(Pseudo()):
+        fresh = scenarios()
+        texts = [
+            e.label for e in bridge_entries(offers, [replace(s, snapshot=None) for s in fresh[:2]], "oops")
+        ]
+        texts += [e.label for e in bridge_entries(offers[:1], fresh[:1], None, undo=offers[1:])]
+        texts += [menu_label(None, None, checking=c) for c in (True, False)] + [
+            menu_label(None, "boom", checking=False)
+        ]
+        texts += [e.label for e in sessions_section([session])] + list(
+            session_menu_lines([session] * 10, limit=2)
+        )
+    data = DATA | {"oops", "boom", "proj", "Opus"}
+    for text in texts:
+        assert unmarked(text, data) == [], text
+    assert len(texts) > 10
+
+
 def test_notifications_mark_every_sentence() -> None:
     with i18n.use_translations(Pseudo()):
         fresh, limited, expired, _down, _new = scenarios()
