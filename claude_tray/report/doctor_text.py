@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from claude_tray.i18n import _, ngettext
 from claude_tray.report.doctor import Level, Report
+from claude_tray.report.wording import columns, pad
 
 __all__ = ["format_report", "report_json"]
 
@@ -12,10 +13,10 @@ _MARKS = {Level.OK: "ok", Level.INFO: "--", Level.WARN: "!!", Level.FAIL: "XX"}
 
 def format_report(report: Report) -> str:
     """Aligned lines, ``ok``/``--``/``!!``/``XX`` marks, hints indented below, a verdict last."""
-    width = max(len(f.topic) for f in report.findings)
+    width = max(columns(f.topic) for f in report.findings)
     lines = []
     for finding in report.findings:
-        lines.append(f"{_MARKS[finding.level]}  {finding.topic.ljust(width)}  {finding.text}")
+        lines.append(f"{_MARKS[finding.level]}  {pad(finding.topic, width)}  {finding.text}")
         if finding.hint:
             lines.append(f"    {' ' * width}  -> {finding.hint}")
     failed = sum(f.level is Level.FAIL for f in report.findings)

@@ -7,7 +7,6 @@ Times are shown in ``tz`` (local time when None); how each value is worded lives
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -28,6 +27,7 @@ from claude_tray.report.wording import (
     ALERT_STATES,
     BREAKDOWN_LABEL,
     breakdown_text,
+    columns,
     detail_line,
     extra_alert,
     extra_text,
@@ -36,6 +36,7 @@ from claude_tray.report.wording import (
     format_duration,
     format_reset,
     label,
+    pad,
     short_percent,
     window_notes,
     window_value,
@@ -258,11 +259,11 @@ def _account_text(
 
         lines.append(f"  {label(wall.label)}: {describe(wall, now, tz)}")
     extra_label = _("Extra usage")
-    width = max((_width(label(w.label)) for w in snapshot.windows), default=0)
-    width = max(width, _width(extra_label)) if snapshot.extra is not None else width
+    width = max((columns(label(w.label)) for w in snapshot.windows), default=0)
+    width = max(width, columns(extra_label)) if snapshot.extra is not None else width
     lines.extend(_window_line(w, width, now, tz) for w in snapshot.windows)
     if snapshot.extra is not None:
-        lines.append(f"  {_pad(extra_label, width)}  {extra_text(snapshot.extra)}")
+        lines.append(f"  {pad(extra_label, width)}  {extra_text(snapshot.extra)}")
     if snapshot.breakdown is not None and snapshot.breakdown.rows:
         lines.append(f"  {_(BREAKDOWN_LABEL)}: {breakdown_text(snapshot.breakdown)}")
     if not snapshot.windows and snapshot.extra is None:
@@ -299,14 +300,6 @@ def _window_line(window: UsageWindow, width: int, now: datetime, tz: tzinfo | No
     reset = f"  {format_reset(window.resets_at, now, tz)}" if window.resets_at is not None else ""
     notes = "".join(f"  {note}" for note in window_notes(window))
     read = "  " + _("(read {age})").format(age=format_age(window.read_at, now)) if window.read_at else ""
-    return f"  {_pad(label(window.label), width)}  {_pad(window_value(window), 5, right=True)}{reset}{read}{notes}"
-
-
-def _width(text: str) -> int:
-    """Columns on a terminal: East Asian wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int, *, right: bool = False) -> str:
-    fill = " " * max(0, width - _width(text))
-    return fill + text if right else text + fill
+    return (
+        f"  {pad(label(window.label), width)}  {pad(window_value(window), 5, right=True)}{reset}{read}{notes}"
+    )

@@ -17,6 +17,7 @@ understand says it is not counted; "off" is never worded like "you ran out".
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, tzinfo
 
 from claude_tray import i18n
@@ -28,6 +29,7 @@ __all__ = [
     "ALERT_STATES",
     "BREAKDOWN_LABEL",
     "breakdown_text",
+    "columns",
     "detail_line",
     "extra_alert",
     "extra_text",
@@ -39,6 +41,7 @@ __all__ = [
     "format_reset",
     "health_words",
     "label",
+    "pad",
     "short_percent",
     "window_notes",
     "window_value",
@@ -227,3 +230,14 @@ def format_age(fetched_at: datetime, now: datetime) -> str:
     """ "just now", "5m ago", "2h 3m ago"."""
     age = (now - fetched_at).total_seconds()
     return _("just now") if age < 60 else _("{duration} ago").format(duration=format_duration(age))
+
+
+def columns(text: str) -> int:
+    """Columns on a terminal: East Asian wide characters take two (Japanese and Chinese labels)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` filled with spaces to ``width`` terminal columns (left-aligned unless ``right``)."""
+    fill = " " * max(0, width - columns(text))
+    return fill + text if right else text + fill
