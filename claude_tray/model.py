@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from claude_tray.i18n import N_
+
 __all__ = [
     "AccountStatus",
     "BreakdownRow",
@@ -78,16 +80,16 @@ class SourceKind(enum.Enum):
 
     @property
     def provenance(self) -> str:
-        """Human wording for "where these numbers came from"."""
+        """Human wording for "where these numbers came from" (English; shown as ``_(provenance)``)."""
         return _PROVENANCE[self]
 
 
 _PROVENANCE = {
-    SourceKind.CLI: "via usage API",
-    SourceKind.KEYCHAIN: "via usage API (Keychain login)",
-    SourceKind.WEB: "via claude.ai session",
-    SourceKind.STATUSLINE: "via Claude Code status line",
-    SourceKind.USAGE_CACHE: "via Claude Code's usage cache",
+    SourceKind.CLI: N_("via usage API"),
+    SourceKind.KEYCHAIN: N_("via usage API (Keychain login)"),
+    SourceKind.WEB: N_("via claude.ai session"),
+    SourceKind.STATUSLINE: N_("via Claude Code status line"),
+    SourceKind.USAGE_CACHE: N_("via Claude Code's usage cache"),
 }
 
 

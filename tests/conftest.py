@@ -9,8 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from claude_tray.i18n.catalogs import compile_catalogs
 from tests.support.clock import FakeClock
 from tests.support.http import LoopbackServer
+
+# The catalogs are compiled at build time; an editable checkout compiles them here (tests/run
+# does too), so a .po edited since is what the tests read.
+compile_catalogs()
+# The suite speaks English whatever the developer's locale; tests of other languages set their own.
+os.environ["LANGUAGE"] = "en"
 
 # The developer's own desktop session, if pytest was started inside one. Tests must never reach
 # it (real notifications, a real keyring, a real tray); the desktop fixtures start private ones.

@@ -26,9 +26,8 @@ from claude_tray.report.doctor import (
     Probes,
     SettingsProbe,
     diagnose,
-    format_report,
-    report_json,
 )
+from claude_tray.report.doctor_text import format_report, report_json
 from claude_tray.sources import SourceReport
 from claude_tray.usage.last_poll import LastPollRecorder, PollRecord, parse_records, read_records, to_json
 from tests.support.clock import FakeClock

@@ -40,6 +40,9 @@ NEVER_ON_THE_FEED = {
     "claude_tray.model",
     "claude_tray.report.status",
     "claude_tray.settings.schema",
+    "claude_tray.i18n",  # the status line stays English: no catalog lookup per turn
+    "gettext",
+    "babel",
 }
 if importlib.util.find_spec("_sha256") or importlib.util.find_spec("_sha2"):
     NEVER_ON_THE_FEED.add("hashlib")  # the built-in SHA-256 is used instead of OpenSSL's

@@ -23,13 +23,18 @@ import pytest
 from PIL import Image
 
 from claude_tray import __version__
+from claude_tray.i18n import LANGUAGES
 
 REPO = Path(__file__).resolve().parent.parent
 # read now, before the isolated-HOME fixture moves ~ into tmp_path
 PIP_CACHE = Path(os.environ.get("PIP_CACHE_DIR") or Path.home() / ".cache" / "pip")
 INDEX = os.environ.get("PIP_INDEX_URL", "https://pypi.org/simple")
-SOURCES = ("claude_tray", "pyproject.toml", "README.md", "LICENSE")
-PACKAGE_DATA = ("claude_tray/py.typed", "claude_tray/data/claude-tray.png")
+SOURCES = ("claude_tray", "pyproject.toml", "setup.py", "README.md", "LICENSE")
+PACKAGE_DATA = (
+    "claude_tray/py.typed",
+    "claude_tray/data/claude-tray.png",
+    *(f"claude_tray/i18n/locale/{lang}/LC_MESSAGES/claude-tray.mo" for lang in LANGUAGES),
+)
 
 pytestmark = pytest.mark.wheel
 
@@ -72,7 +77,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     source = root / "src"  # a copy: building writes build/ and *.egg-info next to pyproject.toml
     for name in SOURCES:
         if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+            # no compiled catalogs: the build must make them
+            shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
         else:
             shutil.copy2(REPO / name, source / name)
     run(sys.executable, "-m", "build", "--wheel", "--outdir", root / "dist", source, cwd=root, env=env)
@@ -129,3 +135,14 @@ def test_installed_package_finds_its_own_icon(installed: tuple[Path, Path], tmp_
     icon = Path(done.stdout.strip())
     assert icon.is_file()
     assert icon.is_relative_to(bin_dir.parent), f"{icon} is not inside the fresh venv"
+
+
+def test_installed_package_speaks_the_users_language(installed: tuple[Path, Path], tmp_path: Path) -> None:
+    """The compiled catalogs are found inside the install; English stays the fallback."""
+    _, bin_dir = installed
+    code = "from claude_tray.i18n import _, percent; print(_('Quit'), percent(41.5))"
+    for lang, expected in (("de_DE.UTF-8", "Beenden 42\xa0%"), ("ja", "終了 42%"), ("en", "Quit 42%")):
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+        env |= {"LANGUAGE": lang, "PYTHONIOENCODING": "utf-8"}
+        done = run(bin_dir / "python", "-c", code, cwd=tmp_path, env=env)
+        assert done.stdout.strip("\n") == expected, lang

@@ -40,6 +40,7 @@ from claude_tray.errors import (
     ResponseFormatError,
     TransientApiError,
 )
+from claude_tray.i18n import N_, _
 from claude_tray.log import printable, redact, remember_secret
 
 __all__ = ["PROJECT_URL", "UsageClient", "default_user_agent", "parse_retry_after"]
@@ -63,12 +64,12 @@ class _Auth(Enum):
     NONE = "none"
 
 
-_AUTH_HINTS = {
-    _Auth.OAUTH: "open Claude Code once to refresh its login",
-    _Auth.WEB: "the claude.ai session key expired: run `claude-tray login-web` with a fresh one",
+_AUTH_HINTS = {  # shown as _(hint)
+    _Auth.OAUTH: N_("open Claude Code once to refresh its login"),
+    _Auth.WEB: N_("the claude.ai session key expired: run `claude-tray login-web` with a fresh one"),
     _Auth.NONE: "",
 }
-_SCOPE_HINT = "log in with `claude` (a `claude setup-token` token cannot read usage)"
+_SCOPE_HINT = N_("log in with `claude` (a `claude setup-token` token cannot read usage)")
 
 
 class UsageClient:
@@ -183,7 +184,7 @@ class UsageClient:
         if _is_cloudflare(response):
             raise BlockedError(
                 f"{_host(response.url)} answered with a Cloudflare challenge (HTTP {status})",
-                hint="claude.ai blocked this network for now; the CLI login path is not affected",
+                hint=_("claude.ai blocked this network for now; the CLI login path is not affected"),
             )
         if status == 429:
             raise RateLimited(
@@ -243,7 +244,7 @@ def _check_headers(headers: Mapping[str, str]) -> None:
             what = "login token" if name in ("Authorization", "Cookie") else f"{name} header"
             raise CredentialFormatError(
                 f"the {what} holds characters that cannot be sent in an HTTP header",
-                hint="log in again to get a clean token" if what == "login token" else "",
+                hint=_("log in again to get a clean token") if what == "login token" else "",
             )
 
 
@@ -255,13 +256,13 @@ def _auth_error(response: requests.Response, auth: _Auth) -> AuthError:
             f"the login lacks the user:profile scope needed to read usage (HTTP {status}): {server}",
             status=status,
             server_message=server,
-            hint=_SCOPE_HINT,
+            hint=_(_SCOPE_HINT),
         )
     what = "login" if auth is _Auth.OAUTH else "session key" if auth is _Auth.WEB else "request"
     detail = f": {server}" if server else ""
-    hint = _AUTH_HINTS[auth]
+    hint = _(_AUTH_HINTS[auth]) if _AUTH_HINTS[auth] else ""
     if status == 403 and auth is not _Auth.NONE:
-        hint = f"{hint}; if it keeps happening, check your proxy or VPN"
+        hint = _("{hint}; if it keeps happening, check your proxy or VPN").format(hint=hint)
     return AuthError(
         f"{what} not accepted (HTTP {status}){detail}", status=status, server_message=server, hint=hint
     )

@@ -24,6 +24,7 @@ from datetime import datetime
 
 from claude_tray.api import values as v
 from claude_tray.errors import ResponseFormatError
+from claude_tray.i18n import N_
 from claude_tray.log import printable
 from claude_tray.model import ExtraUsage, SourceKind, UsageSnapshot, UsageWindow, WindowGroup
 
@@ -41,16 +42,16 @@ __all__ = [
 _NOT_WINDOWS = frozenset({"extra_usage", "spend", "limits"})
 
 _LABELS = {
-    "five_hour": ("5-hour", WindowGroup.SESSION),
-    "seven_day": ("Weekly", WindowGroup.WEEKLY),
-    "seven_day_sonnet": ("Sonnet weekly", WindowGroup.MODEL),
-    "seven_day_opus": ("Opus weekly", WindowGroup.MODEL),
-    "seven_day_fable": ("Fable weekly", WindowGroup.MODEL),
-    "seven_day_oauth_apps": ("OAuth apps weekly", WindowGroup.OTHER),
-    "seven_day_cowork": ("Cowork weekly", WindowGroup.OTHER),
-    "seven_day_routines": ("Routines weekly", WindowGroup.OTHER),
-    "seven_day_omelette": ("Design weekly", WindowGroup.OTHER),
-    "seven_day_design": ("Design weekly", WindowGroup.OTHER),
+    "five_hour": (N_("5-hour"), WindowGroup.SESSION),
+    "seven_day": (N_("Weekly"), WindowGroup.WEEKLY),
+    "seven_day_sonnet": (N_("Sonnet weekly"), WindowGroup.MODEL),
+    "seven_day_opus": (N_("Opus weekly"), WindowGroup.MODEL),
+    "seven_day_fable": (N_("Fable weekly"), WindowGroup.MODEL),
+    "seven_day_oauth_apps": (N_("OAuth apps weekly"), WindowGroup.OTHER),
+    "seven_day_cowork": (N_("Cowork weekly"), WindowGroup.OTHER),
+    "seven_day_routines": (N_("Routines weekly"), WindowGroup.OTHER),
+    "seven_day_omelette": (N_("Design weekly"), WindowGroup.OTHER),
+    "seven_day_design": (N_("Design weekly"), WindowGroup.OTHER),
 }
 
 # limits[] kinds that are the same limit as a legacy top-level key.

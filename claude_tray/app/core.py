@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, TypeVar
 from claude_tray.app.part import Part, PartFactory
 from claude_tray.app.signals import SignalRelay
 from claude_tray.errors import ClaudeTrayError
+from claude_tray.i18n import _
 from claude_tray.model import Health
 from claude_tray.settings.model import Settings
 from claude_tray.tray.menu import USAGE_PAGE, Action, MenuContribution, MenuEntry, TrayView
@@ -251,7 +252,7 @@ class App:
         action = command.action
         if action is Action.REFRESH:
             log.info("refresh: %s", said := self.poller.refresh())
-            self._refused = None if said.startswith("Refreshing") else said  # shown atop the menu
+            self._refused = None if said == _("Refreshing…") else said  # shown atop the menu
         elif action is Action.EDIT_SETTINGS:
             self._edit_settings()
         elif action is Action.OPEN_USAGE_PAGE:
@@ -298,9 +299,10 @@ class App:
         )
         if self._refused is not None and not any(s.health is Health.RATE_LIMITED for s in statuses):
             self._refused = None  # the wait is over: the line would no longer be true
-        top = [f"Refresh now: {self._refused}"] if self._refused is not None else []
+        top = [_("Refresh now: {why}").format(why=self._refused)] if self._refused is not None else []
         top += [self._failed] if self._failed is not None else []
-        top += [f"Settings not applied: {self._problem}"] if self._problem is not None else []
+        problem = self._problem
+        top += [_("Settings not applied: {problem}").format(problem=problem)] if problem is not None else []
         return self._relabel(replace(view, menu=(*(MenuEntry(t, enabled=False) for t in top), *view.menu)))
 
     def _check_autostart(self) -> None:  # rebuild when the login item changed outside the tray

@@ -25,6 +25,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claude_tray.i18n import N_
+
 if TYPE_CHECKING:
     from claude_tray.tray.menu import MenuEntry, TrayView
 
@@ -177,24 +179,25 @@ def write_demo_files(root: Path, api_base: str) -> Path:
     return settings
 
 
-DEMO_PROVENANCE = "demo data from a built-in fake server"
+DEMO_PROVENANCE = N_("demo data from a built-in fake server")  # shown as _(DEMO_PROVENANCE)
 
 
 def demo_view(view: TrayView) -> TrayView:
     """The demo's readings say they are demo data, not "via Claude Code login" (its login is fake)."""
     from dataclasses import replace
 
+    from claude_tray.i18n import _
     from claude_tray.model import SourceKind
 
-    real = SourceKind.CLI.provenance
+    real = _(SourceKind.CLI.provenance)
 
     def relabel(entries: tuple[MenuEntry, ...]) -> tuple[MenuEntry, ...]:
         return tuple(
-            replace(e, label=e.label.replace(real, DEMO_PROVENANCE), submenu=relabel(e.submenu))
+            replace(e, label=e.label.replace(real, _(DEMO_PROVENANCE)), submenu=relabel(e.submenu))
             for e in entries
         )
 
-    return replace(view, menu=relabel(view.menu), title=view.title.replace(real, DEMO_PROVENANCE))
+    return replace(view, menu=relabel(view.menu), title=view.title.replace(real, _(DEMO_PROVENANCE)))
 
 
 def run_demo(*, wait_for_tray: float) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from claude_tray.errors import AutostartError
+from claude_tray.i18n import _
 
 __all__ = ["APP_ID", "Autostart", "FileAutostart", "UnsupportedAutostart", "icon_reference", "launch_command"]
 
@@ -88,7 +89,7 @@ class UnsupportedAutostart(Autostart):
     def enable(self, argv: Sequence[str]) -> None:  # noqa: ARG002 - nothing to run it with
         raise AutostartError(
             f"starting at login is not supported on {self.platform}",
-            hint="start claude-tray from your session's startup programs",
+            hint=_("start claude-tray from your session's startup programs"),
         )
 
     def disable(self) -> None:

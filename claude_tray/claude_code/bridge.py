@@ -18,6 +18,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from claude_tray.i18n import N_
+
 __all__ = ["BridgeState", "bridge_state", "offerable_dirs"]
 
 _MAX_SETTINGS = 4 * 1024 * 1024
@@ -30,15 +32,17 @@ class BridgeState(enum.Enum):
     UNREADABLE = "unreadable"  # settings.json is not JSON we can read: never offered, never edited
 
     @property
-    def words(self) -> str:
+    def words(self) -> str:  # English; shown as _(state.words)
         return _WORDS[self]
 
 
 _WORDS = {
-    BridgeState.INSTALLED: "installed (numbers from Claude Code's status line, no network)",
-    BridgeState.NOT_INSTALLED: "not installed: `claude-tray statusline install` gets numbers without asking the API",
-    BridgeState.NO_CONFIG_DIR: "no Claude Code config dir here",
-    BridgeState.UNREADABLE: "settings.json is unreadable; fix it before installing",
+    BridgeState.INSTALLED: N_("installed (numbers from Claude Code's status line, no network)"),
+    BridgeState.NOT_INSTALLED: N_(
+        "not installed: `claude-tray statusline install` gets numbers without asking the API"
+    ),
+    BridgeState.NO_CONFIG_DIR: N_("no Claude Code config dir here"),
+    BridgeState.UNREADABLE: N_("settings.json is unreadable; fix it before installing"),
 }
 
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from claude_tray.i18n import _, ngettext
+
 __all__ = [
     "ACTIVE_WITHIN",
     "LARGE_WINDOW",
@@ -84,14 +86,18 @@ def _short_tokens(count: int) -> str:
 def session_label(session: SessionContext) -> str:
     """The menu row: 'claude-tray · Opus · 62% of 1M'."""
     family = model_family(session.model)
-    return f"{session.project} · {family} · {session.fill:.0f}% of {_short_tokens(session.context_limit)}"
+    fill = _("{percent} of {size}").format(
+        percent=f"{session.fill:.0f}%", size=_short_tokens(session.context_limit)
+    )
+    return f"{session.project} · {family} · {fill}"
 
 
 def session_menu_lines(sessions: Sequence[SessionContext], limit: int = 8) -> tuple[str, ...]:
     """The menu's rows for active sessions (already sorted), the overflow summarised."""
     rows = [session_label(s) for s in sessions[:limit]]
     if len(sessions) > limit:
-        rows.append(f"… and {len(sessions) - limit} more")
+        more = len(sessions) - limit
+        rows.append(ngettext("… and {count} more", "… and {count} more", more).format(count=more))
     return tuple(rows)
 
 

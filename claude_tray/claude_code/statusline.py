@@ -27,6 +27,7 @@ from claude_tray import localfile
 from claude_tray.claude_code import statusline_feed as feed
 from claude_tray.claude_code.statusline_feed import absolute_dir, config_key, replace_file
 from claude_tray.errors import StatuslineInputError
+from claude_tray.i18n import N_
 from claude_tray.model import SourceKind, UsageSnapshot, UsageWindow, WindowGroup
 from claude_tray.paths import state_dir
 
@@ -47,8 +48,8 @@ __all__ = [
 MAX_PERCENT = feed.MAX_PERCENT
 _RECORD_SCHEMA = feed.RECORD_SCHEMA
 _WINDOWS = (  # key -> how a snapshot labels and groups it (the status bar's short labels: feed.WINDOWS)
-    ("five_hour", "5-hour", WindowGroup.SESSION),
-    ("seven_day", "Weekly", WindowGroup.WEEKLY),
+    ("five_hour", N_("5-hour"), WindowGroup.SESSION),
+    ("seven_day", N_("Weekly"), WindowGroup.WEEKLY),
 )
 
 

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claude_tray.i18n import _
+
 if TYPE_CHECKING:
     from claude_tray.clock import Clock
     from claude_tray.settings.model import AccountSettings, Settings
@@ -96,7 +98,7 @@ def _list(path: Path, *, as_json: bool) -> int:
         where = row["config_dir"] or "(default config dir)"
         sys.stdout.write(f"{mark} {row['name']:<{width}}  {row['source']:<10}  {where}{flags}\n")
     if current:
-        sys.stdout.write("* = the login Claude Code uses in its default config dir\n")
+        sys.stdout.write(_("* = the login Claude Code uses in its default config dir") + "\n")
     return 0
 
 
@@ -136,10 +138,13 @@ def _add(path: Path, source: str, config_dir_arg: str | None, name: str | None) 
     if _implicit_default(path) and not _reads_default_dir(account):
         append_account(path, AccountSettings())  # keep the default login the icon showed so far
     append_account(path, account)
-    described = f" ({plan})" if plan else ""
-    sys.stdout.write(
-        f"added account {label!r}{described}: {source} login in {config_dir or 'the default config dir'}\n"
+    where = config_dir or _("the default config dir")
+    added = (
+        _("added account {name} ({plan}): {source} login in {where}")
+        if plan
+        else _("added account {name}: {source} login in {where}")
     )
+    sys.stdout.write(added.format(name=repr(label), plan=plan, source=source, where=where) + "\n")
     return 0
 
 
@@ -166,9 +171,8 @@ def _add_web(path: Path, name: str | None) -> int:
     if _implicit_default(path):
         append_account(path, AccountSettings())  # keep the default login the icon showed so far
     append_account(path, account)
-    sys.stdout.write(
-        f"added account {label!r}: claude.ai session key (organization {org.name!r}) in the OS keyring\n"
-    )
+    added = _("added account {name}: claude.ai session key (organization {org}) in the OS keyring")
+    sys.stdout.write(added.format(name=repr(label), org=repr(org.name)) + "\n")
     return 0
 
 
@@ -220,5 +224,6 @@ def _remove(path: Path, name: str) -> int:
     from claude_tray.settings.file import remove_account
 
     remove_account(path, name)
-    sys.stdout.write(f"removed account {name!r} (its lines are commented out in {path})\n")
+    removed = _("removed account {name} (its lines are commented out in {path})")
+    sys.stdout.write(removed.format(name=repr(name), path=path) + "\n")
     return 0

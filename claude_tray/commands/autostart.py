@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from claude_tray.i18n import _
+
 __all__ = ["HELP", "add_arguments", "run"]
 
 HELP = "start claude-tray at login: on | off | status"
@@ -30,18 +32,28 @@ def run(args: argparse.Namespace) -> int:
         if args.action == "on":
             argv = launch_command()
             autostart.enable(argv)
-            sys.stdout.write(f"autostart on: {autostart.location} runs {' '.join(argv)}\n")
+            sys.stdout.write(
+                _("autostart on: {where} runs {command}").format(
+                    where=autostart.location, command=" ".join(argv)
+                )
+                + "\n"
+            )
         elif args.action == "off":
             was_on = autostart.is_enabled()
             autostart.disable()  # also clears an entry a desktop switched off (nothing to say about it)
-            done = "removed" if was_on else "was already off; nothing to remove"
-            sys.stdout.write(f"autostart off: {autostart.location} {done}\n")
+            done = (
+                _("autostart off: {where} removed")
+                if was_on
+                else _("autostart off: {where} was already off; nothing to remove")
+            )
+            sys.stdout.write(done.format(where=autostart.location) + "\n")
     except AutostartError as err:
         hint = f" ({err.hint})" if err.hint else ""
         sys.stderr.write(f"{err.message}{hint}\n")
         return 1
     enabled = autostart.is_enabled()
     if args.action == "status":
-        sys.stdout.write(f"autostart {'on' if enabled else 'off'}: {autostart.location}\n")
+        state = _("autostart on: {where}") if enabled else _("autostart off: {where}")
+        sys.stdout.write(state.format(where=autostart.location) + "\n")
         return 0 if enabled else 1
     return 0

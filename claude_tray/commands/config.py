@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claude_tray.i18n import _
+
 if TYPE_CHECKING:
     from claude_tray.settings.model import Settings
 
@@ -53,8 +55,8 @@ def _check(path: Path) -> int:
     except ConfigError as err:
         sys.stderr.write("".join(f"{line}\n" for line in problem_lines(err)))
         return 1
-    note = "" if path.exists() else " (no file: defaults)"
-    sys.stdout.write(f"{path}: OK{note}\n")
+    ok = _("{path}: OK") if path.exists() else _("{path}: OK (no file: defaults)")
+    sys.stdout.write(ok.format(path=path) + "\n")
     sys.stderr.write("".join(f"{line}\n" for line in ring_warnings(settings, _reported_keys())))
     return 0
 
@@ -87,7 +89,7 @@ def _reported_keys() -> set[str]:
     if not history.exists():
         return set()
     try:
-        rows, _ = history.latest()
+        rows, _extras = history.latest()
     except (OSError, sqlite3.Error):
         return set()
     return {r.window for r in rows}
@@ -119,13 +121,14 @@ def _edit(path: Path) -> int:
     try:
         status = open_in_editor(path)
     except (ClaudeTrayError, OSError) as err:
-        hint = getattr(err, "hint", "") or "set $EDITOR, or open the file yourself"
-        sys.stderr.write(f"cannot start an editor: {err} ({hint})\n")
+        hint = getattr(err, "hint", "") or _("set $EDITOR, or open the file yourself")
+        sys.stderr.write(_("cannot start an editor: {error} ({hint})").format(error=err, hint=hint) + "\n")
         return 1
     if editor_command(os.environ) is None and desktop_opener() is not None:
-        sys.stdout.write(f"opened {path} with the desktop's editor (set $VISUAL or $EDITOR to use yours)\n")
+        opened = _("opened {path} with the desktop's editor (set $VISUAL or $EDITOR to use yours)")
+        sys.stdout.write(opened.format(path=path) + "\n")
         return 0
     if status != 0:
-        sys.stderr.write(f"the editor exited with status {status}\n")
+        sys.stderr.write(_("the editor exited with status {status}").format(status=status) + "\n")
         return status
     return _check(path)

@@ -8,6 +8,7 @@ everything needed is present, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -38,12 +39,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from claude_tray import i18n
     from claude_tray.clock import SystemClock
     from claude_tray.log import redact, setup_logging
-    from claude_tray.report.doctor import diagnose, format_report, report_json
+    from claude_tray.report.doctor import diagnose
+    from claude_tray.report.doctor_text import format_report, report_json
 
     setup_logging()
-    report = diagnose(gather(SystemClock()))
+    with i18n.use("en") if args.json else contextlib.nullcontext():  # JSON values stay English
+        report = diagnose(gather(SystemClock()))
     if args.json:
         sys.stdout.write(json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n")
     else:

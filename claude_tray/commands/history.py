@@ -13,6 +13,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from claude_tray.i18n import _, ngettext
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -119,7 +121,8 @@ def _thresholds() -> Thresholds:
     try:
         return load_settings(settings_file()).thresholds
     except ConfigError as err:
-        sys.stderr.write(f"claude-tray: settings: {err.message}; drawing the default thresholds\n")
+        problem = _("settings: {problem}; drawing the default thresholds").format(problem=err.message)
+        sys.stderr.write(f"claude-tray: {problem}\n")
         from claude_tray.model import Thresholds
 
         return Thresholds()
@@ -134,9 +137,12 @@ def _write_chart(history: History, out: str, account: str | None, now: datetime)
     try:
         write_chart(history, target, now, _thresholds(), account)
     except OSError as err:
-        sys.stderr.write(f"claude-tray: cannot write the chart to {target}: {err.strerror or err}\n")
+        failed = _("cannot write the chart to {path}: {reason}").format(
+            path=target, reason=err.strerror or err
+        )
+        sys.stderr.write(f"claude-tray: {failed}\n")
         return False
-    sys.stderr.write(f"chart written to {target}\n")
+    sys.stderr.write(_("chart written to {path}").format(path=target) + "\n")
     return True
 
 
@@ -192,7 +198,7 @@ def _print_csv(readings: Sequence[Reading], extras: Sequence[ExtraReading]) -> N
         for e in extras
     ]
     rows.sort(key=lambda pair: pair[0])
-    writer.writerows(row for _, row in rows)
+    writer.writerows(row for _when, row in rows)
 
 
 def _csv_reading(r: Reading) -> tuple[object, ...]:
@@ -212,7 +218,8 @@ def _listing(
     history: History,
 ) -> str:
     if not readings and not extras:
-        return f"no history since {since.astimezone():%Y-%m-%d %H:%M}; the tray records it while it runs ({history.path})\n"
+        none = _("no history since {time}; the tray records it while it runs ({path})")
+        return none.format(time=f"{since.astimezone():%Y-%m-%d %H:%M}", path=history.path) + "\n"
     accounts = sorted({r.account for r in readings} | {e.account for e in extras})
     return "\n".join(_account_listing(a, readings, extras, now) for a in accounts)
 
@@ -220,7 +227,7 @@ def _listing(
 def _account_listing(
     account: str, readings: Sequence[Reading], extras: Sequence[ExtraReading], now: datetime
 ) -> str:
-    from claude_tray.report.formats import format_percent
+    from claude_tray.report.wording import format_percent
     from claude_tray.usage.forecast import describe, forecast_all
 
     rows = sorted(
@@ -229,7 +236,9 @@ def _account_listing(
         key=lambda r: r.fetched_at,
     )
     width = max(len(r.label) for r in rows)
-    lines = [f"{account}: {len(rows)} readings"]
+    lines = [
+        f"{account}: " + ngettext("{count} reading", "{count} readings", len(rows)).format(count=len(rows))
+    ]
     lines += [f"  {f.label:<{width}}  {describe(f, now)}" for f in forecast_all(rows, now)]
     lines.append("")
     for row in rows:

@@ -12,6 +12,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from claude_tray.i18n import _
+
 if TYPE_CHECKING:
     from claude_tray.api.parse import Organization
     from claude_tray.settings.model import AccountSettings, Settings
@@ -51,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"claude-tray: {err}\n")
         return 1
     user = account.keyring_user or account.name
-    sys.stdout.write(f"Stored the claude.ai session key for account {user!r} (organization {org.name!r}).\n")
+    stored = _("Stored the claude.ai session key for account {name} (organization {org}).")
+    sys.stdout.write(stored.format(name=repr(user), org=repr(org.name)) + "\n")
     _advise(settings, account)
     return 0
 
@@ -94,9 +97,9 @@ def _read_key() -> str:
     from claude_tray.sources.web_key import looks_like_session_key
 
     if not key:
-        raise _Failed("no session key given")
+        raise _Failed(_("no session key given"))
     if not looks_like_session_key(key):
-        raise _Failed("that does not look like a claude.ai session key (it starts with sk-ant-)")
+        raise _Failed(_("that does not look like a claude.ai session key (it starts with sk-ant-)"))
     return key
 
 
@@ -154,8 +157,9 @@ def _advise(settings: Settings, account: AccountSettings) -> None:
 
     if not any(a.name == account.name and a.source == "web" for a in settings.accounts):
         sys.stdout.write(
-            "To use it, add this account to the settings file:\n\n"
+            _("To use it, add this account to the settings file:") + "\n\n"
             f'[[accounts]]\nname = "{account.name}"\nsource = "web"\n'
         )
     if os.environ.get(ENV_VAR):
-        sys.stderr.write(f"claude-tray: note: {ENV_VAR} is set and takes precedence over the stored key\n")
+        note = _("note: {variable} is set and takes precedence over the stored key").format(variable=ENV_VAR)
+        sys.stderr.write(f"claude-tray: {note}\n")

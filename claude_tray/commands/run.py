@@ -13,6 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from claude_tray.i18n import _
+
 __all__ = ["HELP", "add_arguments", "run"]
 
 HELP = "show usage in the system tray (the default when no command is given)"
@@ -65,7 +67,10 @@ def _write_default_settings(path: Path) -> None:
     try:
         ensure_settings_file(path)
     except OSError as err:  # a read-only config dir costs the file, never the tray
-        sys.stderr.write(f"claude-tray: cannot write {path}: {err.strerror or err}; using the defaults\n")
+        failed = _("cannot write {path}: {reason}; using the defaults").format(
+            path=path, reason=err.strerror or err
+        )
+        sys.stderr.write(f"claude-tray: {failed}\n")
 
 
 def _run_tray(wait_for_tray: float) -> int:
@@ -78,11 +83,13 @@ def _run_tray(wait_for_tray: float) -> int:
     lock = InstanceLock(default_lock_path())
     if not lock.acquire():  # one tray per session; status and watch stay usable beside it
         pid = lock.holder()
-        which = f" (pid {pid})" if pid else ""
-        sys.stderr.write(
-            f"claude-tray is already running in this session{which}; its icon is in the tray. "
-            "`claude-tray status` and `claude-tray watch` work beside it.\n"
+        running = (
+            _("claude-tray is already running in this session (pid {pid}); its icon is in the tray.")
+            if pid
+            else _("claude-tray is already running in this session; its icon is in the tray.")
         )
+        beside = _("`claude-tray status` and `claude-tray watch` work beside it.")
+        sys.stderr.write(f"{running.format(pid=pid)} {beside}\n")
         return 0
     try:
         choice = preflight(wait_for_tray)  # without a tray nothing else matters
@@ -91,7 +98,10 @@ def _run_tray(wait_for_tray: float) -> int:
         try:
             settings = load_settings(path)
         except ConfigError as err:  # still start (an icon at login beats none), on the defaults
-            sys.stderr.write(f"claude-tray: settings: {err.message}; using the defaults until it is fixed\n")
+            problem = _("settings: {problem}; using the defaults until it is fixed").format(
+                problem=err.message
+            )
+            sys.stderr.write(f"claude-tray: {problem}\n")
             settings = parse_settings("")
         return launch(choice, settings, path)
     finally:

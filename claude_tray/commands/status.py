@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from claude_tray.i18n import _
+
 if TYPE_CHECKING:
     from claude_tray.clock import Clock
     from claude_tray.model import AccountStatus
@@ -30,6 +32,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from claude_tray import i18n
+
+    if args.json:  # JSON values (messages, hints, forecast text) stay English whatever the locale
+        with i18n.use("en"):
+            return _run(args)
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from claude_tray.clock import SystemClock
     from claude_tray.errors import ConfigError
     from claude_tray.log import setup_logging
@@ -41,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = _settings(args.account)
     except ConfigError as err:
-        _error(f"settings: {err.message}")
+        _error(_("settings: {problem}").format(problem=err.message))
         return 1
     except LookupError as err:
         _error(str(err.args[0]))
@@ -143,7 +154,9 @@ def _report_problems(statuses: Sequence[AccountStatus]) -> int:
 
     failed = [s for s in statuses if s.health is not Health.FRESH]
     for status in failed:
-        detail = "".join(f": {line}" for line in status.detail)
+        from claude_tray.report.wording import detail_line
+
+        detail = "".join(f": {detail_line(line)}" for line in status.detail)
         hint = f" ({status.hint})" if status.hint else ""
         _error(f"{status.account}: {status.message or status.health.value}{detail}{hint}")
     return 1 if failed else 0

@@ -28,6 +28,7 @@ from claude_tray.claude_code.statusline_feed import (
     is_ours,
     previous_command,
 )
+from claude_tray.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -138,14 +139,24 @@ def install(config_dir: Path, store_root: Path, command: str) -> str:
 
     path, changed, before = _edit_settings(config_dir, edit)
     if not changed:
-        return f"already installed in {path}; nothing changed"
+        return _("already installed in {path}; nothing changed").format(path=path)
     chained = previous_command(store_root, config_dir)
-    lines = [f"installed: {path} now runs `{command}` as Claude Code's status line"]
+    lines = [
+        _("installed: {path} now runs `{command}` as Claude Code's status line").format(
+            path=path, command=command
+        )
+    ]
     if chained:
-        lines.append(f"your previous status line `{chained}` still runs; its output is shown first")
+        lines.append(
+            _("your previous status line `{command}` still runs; its output is shown first").format(
+                command=chained
+            )
+        )
     elif before is not None:
-        lines.append("your previous statusLine setting is saved and comes back on uninstall")
-    lines.append("undo with: claude-tray statusline uninstall" + _dir_flag(config_dir))
+        lines.append(_("your previous statusLine setting is saved and comes back on uninstall"))
+    lines.append(
+        _("undo with: {command}").format(command="claude-tray statusline uninstall" + _dir_flag(config_dir))
+    )
     return "\n".join(lines)
 
 
@@ -163,16 +174,19 @@ def uninstall(config_dir: Path, store_root: Path) -> str:
             del restored["statusLine"]
         return restored
 
-    path, changed, _ = _edit_settings(config_dir, edit)
+    path, changed, _before = _edit_settings(config_dir, edit)
     _backup_path(store_root, config_dir).unlink(missing_ok=True)
     if changed and backup is not None and backup.get("file_existed") is False:
         _remove_if_empty(path)  # install created the file: leave no "{}" behind
     if not changed:
-        return f"claude-tray's status line is not installed in {path}; nothing changed"
+        return _("claude-tray's status line is not installed in {path}; nothing changed").format(path=path)
     if backup is None:
-        return f"removed claude-tray's status line from {path} (no earlier setting was saved)"
-    restored = "your previous status line is back" if backup.get("had") else "there was none before"
-    return f"uninstalled from {path}; {restored}"
+        return _("removed claude-tray's status line from {path} (no earlier setting was saved)").format(
+            path=path
+        )
+    if backup.get("had"):
+        return _("uninstalled from {path}; your previous status line is back").format(path=path)
+    return _("uninstalled from {path}; there was none before").format(path=path)
 
 
 def _remove_if_empty(path: Path) -> None:

@@ -24,6 +24,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING, TextIO
 
+from claude_tray.i18n import _
+
 if TYPE_CHECKING:
     import queue
     from collections.abc import Callable, Mapping
@@ -55,6 +57,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from claude_tray import i18n
+
+    if args.format == "json":  # the status --json objects: English whatever the locale
+        with i18n.use("en"):
+            return _run(args)
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     import queue
     import random
 
@@ -72,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = select_accounts(load_settings(settings_file()), args.account)
     except ConfigError as err:
-        sys.stderr.write(f"claude-tray: settings: {err.message}\n")
+        sys.stderr.write("claude-tray: " + _("settings: {problem}").format(problem=err.message) + "\n")
         return 1
     except LookupError as err:
         sys.stderr.write(f"claude-tray: {err.args[0]}\n")
@@ -123,7 +134,8 @@ def _live(settings: Settings, clock: Clock, poller: Poller, printer: _Printer, o
         try:
             selected = select_accounts(new, only)
         except LookupError as err:
-            sys.stderr.write(f"claude-tray: settings: {err.args[0]}; keeping the old accounts\n")
+            kept = _("settings: {problem}; keeping the old accounts").format(problem=err.args[0])
+            sys.stderr.write(f"claude-tray: {kept}\n")
             return
         printer.use_settings(selected)  # the waybar classes and the session dirs follow the reload
         poller.apply_settings(selected, build_fetchers(selected, clock))

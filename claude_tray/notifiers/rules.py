@@ -37,9 +37,16 @@ from typing import Protocol
 
 from claude_tray.clock import Clock
 from claude_tray.errors import ClaudeTrayError, ConfigError
+from claude_tray.i18n import _
 from claude_tray.model import AccountStatus, ExtraState, Health, StatusChange, UsageWindow
-from claude_tray.report.formats import format_percent
-from claude_tray.report.wording import extra_alert, extra_text, format_reset, short_percent
+from claude_tray.report.wording import (
+    extra_alert,
+    extra_text,
+    format_percent,
+    format_reset,
+    label,
+    short_percent,
+)
 from claude_tray.settings.model import NotificationSettings, Settings
 from claude_tray.usage.forecast import window_pace
 
@@ -160,8 +167,8 @@ class NoticeRules:
         if lines == self._settings_problem:
             return []
         self._settings_problem = lines
-        body = "\n".join((*lines, "The previous settings stay in effect."))
-        return [Notice(NoticeKind.SETTINGS_INVALID, "claude-tray settings not applied", body)]
+        body = "\n".join((*lines, _("The previous settings stay in effect.")))
+        return [Notice(NoticeKind.SETTINGS_INVALID, _("claude-tray settings not applied"), body)]
 
     def settings_ok(self) -> None:
         self._settings_problem = None
@@ -177,14 +184,14 @@ class NoticeRules:
         known = before not in (None, Health.STARTING)  # at start-up the menu says it; no edge yet
         if health is Health.UNAUTHORIZED:
             self._lost.add(name)
-            return [self._notice(NoticeKind.LOGIN_LOST, status, "login stopped working")] if known else []
+            return [self._notice(NoticeKind.LOGIN_LOST, status, _("login stopped working"))] if known else []
         if health is Health.FRESH and name in self._lost:
             self._lost.discard(name)
-            return [self._notice(NoticeKind.LOGIN_BACK, status, "login works again", Urgency.LOW)]
+            return [self._notice(NoticeKind.LOGIN_BACK, status, _("login works again"), Urgency.LOW)]
         if health is Health.BLOCKED and known:
-            return [self._notice(NoticeKind.BLOCKED, status, "blocked by claude.ai")]
+            return [self._notice(NoticeKind.BLOCKED, status, _("blocked by claude.ai"))]
         if health is Health.RATE_LIMITED and known:
-            return [self._notice(NoticeKind.RATE_LIMITED, status, "rate limited")]
+            return [self._notice(NoticeKind.RATE_LIMITED, status, _("rate limited"))]
         return []
 
     def _notice(
@@ -204,7 +211,7 @@ class NoticeRules:
         if before is None or before is extra.state or alert is None:
             return []
         title = f"{_who(status.account)}{alert[:1].upper()}{alert[1:]}"
-        body = _sentence(f"Extra usage: {extra_text(extra)}")
+        body = _sentence(_("Extra usage: {amounts}").format(amounts=extra_text(extra)))
         return [Notice(NoticeKind.EXTRA_USAGE, title, body, Urgency.CRITICAL, status.account, "extra_usage")]
 
     # -- windows --------------------------------------------------------------------------------
@@ -240,8 +247,11 @@ class NoticeRules:
 
     def _threshold(self, account: str, window: UsageWindow, level: float, now: datetime) -> Notice:
         top = level >= max(self.settings.thresholds) or (window.utilization or 0) >= 100
-        title = f"{_who(account)}{window.label} limit at {short_percent(window)}"
-        body = f"Passed {format_percent(level)}.{self._reset(window, now)}"
+        what = _("{window} limit at {percent}").format(
+            window=label(window.label), percent=short_percent(window)
+        )
+        title = f"{_who(account)}{what}"
+        body = _("Passed {percent}.").format(percent=format_percent(level)) + self._reset(window, now)
         urgency = Urgency.CRITICAL if top else Urgency.NORMAL
         return Notice(
             NoticeKind.THRESHOLD,
@@ -256,8 +266,10 @@ class NoticeRules:
         )
 
     def _refill(self, account: str, window: UsageWindow, before: float, now: datetime) -> Notice:
-        title = f"{_who(account)}{window.label} limit refilled"
-        body = f"Now {format_percent(window.utilization)} (was {format_percent(before)}).{self._reset(window, now)}"
+        title = f"{_who(account)}" + _("{window} limit refilled").format(window=label(window.label))
+        now_was = _("Now {percent} (was {before}).")
+        body = now_was.format(percent=format_percent(window.utilization), before=format_percent(before))
+        body += self._reset(window, now)
         return Notice(
             NoticeKind.REFILL,
             title,
@@ -273,7 +285,7 @@ class NoticeRules:
         if window.resets_at is None:
             return ""
         text = format_reset(window.resets_at, now, self._tz)
-        return f" {text[0].upper()}{text[1:]}."
+        return " " + _sentence(text)
 
 
 def _who(account: str) -> str:
@@ -285,7 +297,7 @@ def _sentence(text: str) -> str:
     if not text:
         return ""
     text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+    return text if text.endswith((".", "!", "?", "…", "\u3002", "\uff01", "\uff1f")) else text + _(".")
 
 
 class NotificationListener:

@@ -12,6 +12,7 @@ into health and delays; the status command, the tray and notifications show the 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from claude_tray.errors import (
@@ -30,6 +31,7 @@ from claude_tray.errors import (
     TokenExpired,
     TransientApiError,
 )
+from claude_tray.i18n import N_, _
 from claude_tray.model import UsageSnapshot
 
 __all__ = ["Outcome", "OutcomeKind", "outcome_of", "success"]
@@ -56,6 +58,7 @@ class Outcome:
     snapshot: UsageSnapshot | None = None
     sent_request: bool = True  # False when the failure was local (no network traffic)
     local_readings: bool = False  # the fetcher also reads Claude Code's own numbers (no network)
+    log_words: str = ""  # ``message`` in English, for the log (people read ``message`` in their language)
 
 
 def success(snapshot: UsageSnapshot) -> Outcome:
@@ -65,59 +68,65 @@ def success(snapshot: UsageSnapshot) -> Outcome:
 # (error class, kind, message, default hint, whether a request went out). First match wins,
 # so subclasses come before their bases.
 _TABLE: tuple[tuple[type[ClaudeTrayError], OutcomeKind, str, str, bool], ...] = (
-    (RefusedClient, OutcomeKind.RATE_LIMITED, "Usage API refused this app", "", True),
-    (RateLimited, OutcomeKind.RATE_LIMITED, "Rate limited", "", True),
+    (RefusedClient, OutcomeKind.RATE_LIMITED, N_("Usage API refused this app"), "", True),
+    (RateLimited, OutcomeKind.RATE_LIMITED, N_("Rate limited"), "", True),
     (
         TokenExpired,
         OutcomeKind.UNAUTHORIZED,
-        "Login expired",
-        "open Claude Code once to refresh its login",
+        N_("Login expired"),
+        N_("open Claude Code once to refresh its login"),
         False,
     ),
     (
         MissingScope,
         OutcomeKind.UNAUTHORIZED,
-        "This login cannot read usage",
-        "log in with `claude` (a `claude setup-token` token cannot read usage)",
+        N_("This login cannot read usage"),
+        N_("log in with `claude` (a `claude setup-token` token cannot read usage)"),
         False,
     ),
     (
         AuthError,
         OutcomeKind.UNAUTHORIZED,
-        "Login rejected",
-        "open Claude Code once to refresh its login",
+        N_("Login rejected"),
+        N_("open Claude Code once to refresh its login"),
         True,
     ),
-    (BlockedError, OutcomeKind.BLOCKED, "Blocked by Cloudflare", "use the CLI source", True),
-    (TransientApiError, OutcomeKind.TRANSIENT, "Offline", "will retry when the network is back", True),
-    (ResponseFormatError, OutcomeKind.FORMAT_ERROR, "Unexpected response", "will try again", True),
+    (BlockedError, OutcomeKind.BLOCKED, N_("Blocked by Cloudflare"), N_("use the CLI source"), True),
+    (
+        TransientApiError,
+        OutcomeKind.TRANSIENT,
+        N_("Offline"),
+        N_("will retry when the network is back"),
+        True,
+    ),
+    (ResponseFormatError, OutcomeKind.FORMAT_ERROR, N_("Unexpected response"), N_("will try again"), True),
     (
         CredentialFormatError,
         OutcomeKind.CREDENTIALS_UNREADABLE,
-        "Login file unreadable",
-        "will re-read it",
+        N_("Login file unreadable"),
+        N_("will re-read it"),
         False,
     ),
     (
         CredentialFileUnreadable,
         OutcomeKind.NO_CREDENTIALS,
-        "Login file unreadable",
-        "check the file's permissions",
+        N_("Login file unreadable"),
+        N_("check the file's permissions"),
         False,
     ),
     (
         CredentialAccessDenied,
         OutcomeKind.NO_CREDENTIALS,
-        "Credential store locked",
-        "unlock your keyring",
+        N_("Credential store locked"),
+        N_("unlock your keyring"),
         False,
     ),
-    (SourceUnavailable, OutcomeKind.NO_CREDENTIALS, "Source unavailable", "", False),
+    (SourceUnavailable, OutcomeKind.NO_CREDENTIALS, N_("Source unavailable"), "", False),
     (
         NoCredentialError,
         OutcomeKind.NO_CREDENTIALS,
-        "No Claude login found",
-        "log in with `claude`, or add an account with `claude-tray accounts add`",
+        N_("No Claude login found"),
+        N_("log in with `claude`, or add an account with `claude-tray accounts add`"),
         False,
     ),
 )
@@ -129,12 +138,16 @@ def outcome_of(error: ClaudeTrayError) -> Outcome:
         if isinstance(error, error_type):
             return Outcome(
                 kind,
-                _message(error, message),
-                error.hint or _default_hint(error, default_hint) or _fallback_hint(error),
+                _message(error, _(message), _),
+                error.hint
+                or _default_hint(error, _(default_hint) if default_hint else "")
+                or _fallback_hint(error),
                 retry_after=error.retry_after if isinstance(error, RateLimited) else None,
                 sent_request=sent,
+                log_words=_message(error, message, str),
             )
-    return Outcome(OutcomeKind.FORMAT_ERROR, "Unexpected error", error.hint or error.message)
+    unexpected = N_("Unexpected error")
+    return Outcome(OutcomeKind.FORMAT_ERROR, _(unexpected), error.hint or error.message, log_words=unexpected)
 
 
 def _fallback_hint(error: ClaudeTrayError) -> str:
@@ -145,14 +158,14 @@ def _fallback_hint(error: ClaudeTrayError) -> str:
 def _default_hint(error: ClaudeTrayError, hint: str) -> str:
     """A server that answered with 5xx is not "offline": the network is fine."""
     if isinstance(error, TransientApiError) and error.status is not None:
-        return "the server had a problem; will retry"
+        return _("the server had a problem; will retry")
     return hint
 
 
-def _message(error: ClaudeTrayError, message: str) -> str:
+def _message(error: ClaudeTrayError, message: str, translate: Callable[[str], str]) -> str:
     """Add the HTTP status where it tells the person something ("Server error 503")."""
     if isinstance(error, AuthError):
         return f"{message} ({error.status})"
     if isinstance(error, TransientApiError) and error.status is not None:
-        return f"Server error {error.status}"
+        return translate(N_("Server error {status}")).format(status=error.status)
     return message

@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from claude_tray.clock import Clock
+from claude_tray.i18n import N_, _
 from claude_tray.model import AccountStatus, Health, SourceKind, StatusChange
 from claude_tray.poller import account as acc
 from claude_tray.poller.account import AccountState
@@ -128,12 +129,12 @@ class Poller:
         mono, wall = self._clock.monotonic(), self._clock.now()
         with self._lock:
             if account is not None and account not in self._states:
-                return f"No account named {account!r}"
+                return _("No account named {name}").format(name=repr(account))
             names = [account] if account is not None else list(self._states)
             sentences = [self._refresh_one(name, mono, wall) for name in names]
         self._wake.set()
-        if all(s == _REFRESHING for s in sentences) or len(sentences) == 1:
-            return sentences[0] if sentences else "No accounts configured"
+        if all(s == _(_REFRESHING) for s in sentences) or len(sentences) == 1:
+            return sentences[0] if sentences else _("No accounts configured")
         return "; ".join(f"{name}: {s}" for name, s in zip(names, sentences, strict=True))
 
     def apply_settings(self, settings: Settings, fetchers: Sequence[AccountFetcher]) -> None:
@@ -185,7 +186,7 @@ class Poller:
 
     def _run_inline(self, jobs: list[Job]) -> None:
         """Run jobs here; a credential check that found a new login is fetched in the same step."""
-        for _ in range(3):
+        for _attempt in range(3):
             if not jobs:
                 return
             for job in jobs:
@@ -304,9 +305,9 @@ class Poller:
         state, accepted = acc.refreshed(self._states[name], mono, wall)
         if not accepted:
             at = state.next_at or wall
-            return f"Rate limited - next try allowed at {clock_text(at)}"
+            return _("Rate limited - next try allowed at {clock}").format(clock=clock_text(at))
         self._states[name] = self._place(state, mono, wall)
-        return _REFRESHING
+        return _(_REFRESHING)
 
     def _next_delay(self) -> float | None:
         mono, wall = self._clock.monotonic(), self._clock.now()
@@ -373,7 +374,7 @@ class Poller:
                     log.exception("a status listener failed (%r); carrying on", listener)
 
 
-_REFRESHING = "Refreshing…"
+_REFRESHING = N_("Refreshing…")
 _END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 
 
@@ -381,7 +382,7 @@ def _log_transition(before: AccountState, after: AccountState) -> None:
     """One log line per change of health (edge-triggered), never one per poll."""
     if after.health is before.health:
         return
-    words = after.outcome.message if after.outcome is not None else ""
+    words = (after.outcome.log_words or after.outcome.message) if after.outcome is not None else ""
     if after.health in _BAD:
         log.warning("account %s: %s -> %s: %s", after.name, before.health.value, after.health.value, words)
     else:

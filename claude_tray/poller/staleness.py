@@ -28,11 +28,12 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
+from claude_tray.i18n import N_
 from claude_tray.model import UsageSnapshot, UsageWindow
 
 __all__ = ["RESET_NOTE", "age_text", "as_of", "next_reset", "reset_notes", "reset_since"]
 
-RESET_NOTE = "reset since last reading"
+RESET_NOTE = N_("reset since last reading")  # English in `status --json` detail; menus show _(RESET_NOTE)
 
 
 def reset_since(window: UsageWindow, now: datetime) -> bool:

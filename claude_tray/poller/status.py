@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+from claude_tray.i18n import N_, _
 from claude_tray.model import AccountStatus, Health
 from claude_tray.poller.account import AccountState
 from claude_tray.poller.policy import PollPolicy
@@ -20,8 +21,8 @@ from claude_tray.poller.staleness import as_of, reset_notes
 
 __all__ = ["clock_text", "derived_health", "status_of"]
 
-_STARTING = ("Starting", "first reading on its way")
-_STALE = "Data is old"
+_STARTING = (N_("Starting"), N_("first reading on its way"))
+_STALE = (N_("Data is old"), N_("a new reading is on its way"))
 
 
 def clock_text(at: datetime) -> str:
@@ -50,9 +51,11 @@ def status_of(state: AccountState, wall: datetime, policy: PollPolicy) -> Accoun
     snapshot = state.last_good
     parts = [hint]
     if health is Health.RATE_LIMITED and state.next_at is not None:
-        parts.insert(0, f"next try {clock_text(state.next_at)}")  # first: what happens next
+        parts.insert(
+            0, _("next try {clock}").format(clock=clock_text(state.next_at))
+        )  # first: what happens next
     if snapshot is not None and health not in (Health.FRESH, Health.STARTING):
-        parts.append(f"showing data from {clock_text(snapshot.fetched_at)}")
+        parts.append(_("showing data from {clock}").format(clock=clock_text(snapshot.fetched_at)))
     hint = " · ".join(part for part in parts if part)
     # a fresh reading is the server's word; only kept (not fresh) data is aged by resets
     aged = snapshot is not None and health not in (Health.FRESH, Health.STARTING)
@@ -70,9 +73,9 @@ def status_of(state: AccountState, wall: datetime, policy: PollPolicy) -> Accoun
 
 def _words(state: AccountState, health: Health) -> tuple[str, str]:
     if health is Health.STARTING:
-        return _STARTING
+        return _(_STARTING[0]), _(_STARTING[1])
     if health is Health.STALE:
-        return _STALE, "a new reading is on its way"
+        return _(_STALE[0]), _(_STALE[1])
     if health is Health.FRESH or state.outcome is None:
         return "", ""
     outcome = state.outcome

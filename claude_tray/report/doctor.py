@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from claude_tray.claude_code.bridge import BridgeState
+from claude_tray.i18n import N_, _
 from claude_tray.model import Health, SourceKind
 from claude_tray.report.wording import format_age
 from claude_tray.sources import SourceReport
@@ -32,20 +33,18 @@ __all__ = [
     "Report",
     "SettingsProbe",
     "diagnose",
-    "format_report",
-    "report_json",
 ]
 
-NO_TRAY_HINT = "without a tray, `claude-tray status` and `claude-tray watch` work in a terminal"
-GI_HINT = (
+NO_TRAY_HINT = N_("without a tray, `claude-tray status` and `claude-tray watch` work in a terminal")
+GI_HINT = N_(
     "install PyGObject and the AppIndicator typelib from your distribution (packaging/linux/INSTALL.md) "
     "and install claude-tray with pipx --system-site-packages"
 )
-HOST_HINT = (
+HOST_HINT = N_(
     "GNOME: enable the AppIndicator extension (gnome-shell-extension-appindicator); other desktops: "
     "add a system tray / status notifier panel applet"
 )
-XEMBED_HINT = (
+XEMBED_HINT = N_(
     "xorg icons need an XEmbed system tray (a panel's systray applet, trayer, stalonetray); "
     "unset PYSTRAY_BACKEND to use AppIndicator instead"
 )
@@ -146,7 +145,7 @@ def diagnose(probes: Probes) -> Report:
     findings = [
         Finding("claude-tray", Level.INFO, probes.version),
         _python(probes),
-        Finding("Platform", Level.INFO, probes.platform),
+        Finding(_("Platform"), Level.INFO, probes.platform),
         *_tray(probes),
         *_keyring(probes),
         *_settings(probes.settings),
@@ -172,29 +171,31 @@ def _bridge(bridge: BridgeProbe, now: datetime) -> list[Finding]:
     hint = ""
     if bridge.state is BridgeState.NOT_INSTALLED:
         hint = f"claude-tray statusline install --config-dir {shlex.quote(bridge.config_dir)}"
-    text = f"{bridge.config_dir}: {bridge.state.words}"
-    findings = [Finding("Status line bridge", _BRIDGE_LEVELS[bridge.state], text, hint)]
+    text = f"{bridge.config_dir}: {_(bridge.state.words)}"
+    findings = [Finding(_("Status line bridge"), _BRIDGE_LEVELS[bridge.state], text, hint)]
     if bridge.cache_at is None:
-        cache = Finding("  usage cache", Level.INFO, f"none in {bridge.cache}")
+        cache = Finding("  " + _("usage cache"), Level.INFO, _("none in {path}").format(path=bridge.cache))
     else:
         cache = Finding(
-            "  usage cache", Level.INFO, f"{bridge.cache}: read {format_age(bridge.cache_at, now)}"
+            "  " + _("usage cache"),
+            Level.INFO,
+            _("{path}: read {age}").format(path=bridge.cache, age=format_age(bridge.cache_at, now)),
         )
     return [*findings, cache]
 
 
 def _python(probes: Probes) -> Finding:
     if probes.python_ok:
-        return Finding("Python", Level.OK, probes.python)
-    return Finding("Python", Level.FAIL, probes.python, "claude-tray needs Python 3.11 or newer")
+        return Finding(_("Python"), Level.OK, probes.python)
+    return Finding(_("Python"), Level.FAIL, probes.python, _("claude-tray needs Python 3.11 or newer"))
 
 
 def _tray(probes: Probes) -> list[Finding]:
     if probes.display:
-        findings = [Finding("Display", Level.OK, "present")]
+        findings = [Finding(_("Display"), Level.OK, _("present"))]
     else:
-        text = "none ($DISPLAY and $WAYLAND_DISPLAY are unset)"
-        findings = [Finding("Display", Level.FAIL, text, NO_TRAY_HINT)]
+        text = _("none ($DISPLAY and $WAYLAND_DISPLAY are unset)")
+        findings = [Finding(_("Display"), Level.FAIL, text, _(NO_TRAY_HINT))]
     backend = probes.backend
     if backend is not None:
         findings += [_backend(backend, linux=probes.linux_desktop), *_other_backends(backend)]
@@ -207,15 +208,20 @@ def _tray(probes: Probes) -> list[Finding]:
 
 def _backend(backend: BackendProbe, *, linux: bool) -> Finding:
     if backend.chosen is None:
-        return Finding("Tray backend", Level.FAIL, "none loaded", _no_backend_hint(backend, linux=linux))
+        return Finding(
+            _("Tray backend"), Level.FAIL, _("none loaded"), _no_backend_hint(backend, linux=linux)
+        )
     text = f"{backend.chosen} ({backend.why})"
     if backend.chosen == "xorg":
         forced = _forced(backend) is not None
-        hint = "unset PYSTRAY_BACKEND: AppIndicator has a menu" if forced else GI_HINT
+        hint = _("unset PYSTRAY_BACKEND: AppIndicator has a menu") if forced else _(GI_HINT)
         return Finding(
-            "Tray backend", Level.WARN, f"{text}: no menu; a left click refreshes, `kill <pid>` quits", hint
+            _("Tray backend"),
+            Level.WARN,
+            _("{backend}: no menu; a left click refreshes, `kill <pid>` quits").format(backend=text),
+            hint,
         )
-    return Finding("Tray backend", Level.OK, text)
+    return Finding(_("Tray backend"), Level.OK, text)
 
 
 def _forced(backend: BackendProbe) -> str | None:
@@ -231,11 +237,11 @@ def _no_backend_hint(backend: BackendProbe, *, linux: bool) -> str:
     forced = _forced(backend)
     if forced is not None and forced not in _KNOWN_BACKENDS:
         return (
-            f"PYSTRAY_BACKEND={forced} names no pystray backend: unset it (or use appindicator, gtk or xorg)"
-        )
+            _("PYSTRAY_BACKEND={name} names no pystray backend: unset it (or use appindicator, gtk or xorg)")
+        ).format(name=forced)
     if forced in ("gtk", "xorg"):
-        return f"unset PYSTRAY_BACKEND (the {forced} backend did not load here)"
-    return GI_HINT if linux else "reinstall claude-tray"
+        return _("unset PYSTRAY_BACKEND (the {name} backend did not load here)").format(name=forced)
+    return _(GI_HINT) if linux else _("reinstall claude-tray")
 
 
 def _other_backends(backend: BackendProbe) -> list[Finding]:
@@ -245,9 +251,13 @@ def _other_backends(backend: BackendProbe) -> list[Finding]:
         if name == backend.chosen:
             continue
         if name in rejected:
-            findings.append(Finding(f"  {name}", Level.INFO, f"not used: {rejected[name]}"))
+            findings.append(Finding(f"  {name}", Level.INFO, _("not used: {why}").format(why=rejected[name])))
         else:
-            findings.append(Finding(f"  {name}", Level.INFO, f"not tried: {backend.chosen} loaded first"))
+            findings.append(
+                Finding(
+                    f"  {name}", Level.INFO, _("not tried: {name} loaded first").format(name=backend.chosen)
+                )
+            )
     return findings
 
 
@@ -257,25 +267,27 @@ def _sni(probes: Probes) -> Finding:
         return Finding(
             topic,
             Level.WARN,
-            "unknown: no D-Bus session bus",
-            "start claude-tray inside your desktop session",
+            _("unknown: no D-Bus session bus"),
+            _("start claude-tray inside your desktop session"),
         )
     if probes.sni_watcher:
-        return Finding(topic, Level.OK, "present on the session bus (the panel shows AppIndicator icons)")
+        return Finding(topic, Level.OK, _("present on the session bus (the panel shows AppIndicator icons)"))
     host_missing = (
         probes.backend is not None and probes.backend.chosen is not None and probes.backend.host is None
     )
     if probes.backend is not None and probes.backend.chosen == "xorg":
-        return Finding(topic, Level.INFO, "absent (the xorg backend does not use it)")
-    hint = "" if host_missing else HOST_HINT  # said once, on the failing "Tray host" line
-    return Finding(topic, Level.WARN, "absent: only an XEmbed tray can show the icon", hint)
+        return Finding(topic, Level.INFO, _("absent (the xorg backend does not use it)"))
+    hint = "" if host_missing else _(HOST_HINT)  # said once, on the failing "Tray host" line
+    return Finding(topic, Level.WARN, _("absent: only an XEmbed tray can show the icon"), hint)
 
 
 def _host(backend: BackendProbe) -> Finding:
     if backend.host is None:
-        hint = XEMBED_HINT if backend.chosen == "xorg" else HOST_HINT
-        return Finding("Tray host", Level.FAIL, f"nothing here shows {backend.chosen} icons", hint)
-    return Finding("Tray host", Level.OK, backend.host)
+        hint = _(XEMBED_HINT) if backend.chosen == "xorg" else _(HOST_HINT)
+        return Finding(
+            _("Tray host"), Level.FAIL, _("nothing here shows {name} icons").format(name=backend.chosen), hint
+        )
+    return Finding(_("Tray host"), Level.OK, backend.host)
 
 
 def _keyring(probes: Probes) -> list[Finding]:
@@ -283,38 +295,59 @@ def _keyring(probes: Probes) -> list[Finding]:
     if probes.keyring is not None and probes.keyring_problem:
         text = f"{probes.keyring}: {probes.keyring_problem}"
         if probes.keyring_problem == "locked":
-            hint = "unlock it (log in to your desktop, or open Passwords and Keys / Seahorse)"
+            hint = _("unlock it (log in to your desktop, or open Passwords and Keys / Seahorse)")
         else:
-            hint = "create a default keyring (Passwords and Keys / Seahorse: New > Password Keyring, set as default)"
+            hint = _(
+                "create a default keyring (Passwords and Keys / Seahorse: New > Password Keyring, set as default)"
+            )
         level = Level.FAIL if needs and not probes.session_key_env else Level.WARN
-        return [Finding("Keyring", level, text, hint + "; `claude-tray login-web` needs it")]
+        return [
+            Finding(
+                _("Keyring"), level, text, _("{hint}; `claude-tray login-web` needs it").format(hint=hint)
+            )
+        ]
     if probes.keyring is not None:
-        return [Finding("Keyring", Level.OK, probes.keyring)]
+        return [Finding(_("Keyring"), Level.OK, probes.keyring)]
     if needs and not probes.session_key_env:
-        hint = "start your desktop's keyring (e.g. gnome-keyring), or set CLAUDE_TRAY_SESSION_KEY"
-        return [Finding("Keyring", Level.FAIL, f"none usable, needed by {', '.join(needs)}", hint)]
-    return [Finding("Keyring", Level.INFO, "none usable (only the web source needs one)")]
+        hint = _("start your desktop's keyring (e.g. gnome-keyring), or set CLAUDE_TRAY_SESSION_KEY")
+        return [
+            Finding(
+                _("Keyring"),
+                Level.FAIL,
+                _("none usable, needed by {accounts}").format(accounts=", ".join(needs)),
+                hint,
+            )
+        ]
+    return [Finding(_("Keyring"), Level.INFO, _("none usable (only the web source needs one)"))]
 
 
 def _settings(settings: SettingsProbe) -> list[Finding]:
     if not settings.exists:
-        return [Finding("Settings", Level.OK, f"{settings.path} (not written yet: the defaults apply)")]
+        return [
+            Finding(
+                _("Settings"),
+                Level.OK,
+                _("{path} (not written yet: the defaults apply)").format(path=settings.path),
+            )
+        ]
     if not settings.problems:
-        return [Finding("Settings", Level.OK, f"{settings.path} (valid)")]
-    hint = "fix the file (`claude-tray config edit`); the tray runs on the last good settings meanwhile"
-    return [Finding("Settings", Level.FAIL, problem, hint) for problem in settings.problems]
+        return [Finding(_("Settings"), Level.OK, _("{path} (valid)").format(path=settings.path))]
+    hint = _("fix the file (`claude-tray config edit`); the tray runs on the last good settings meanwhile")
+    return [Finding(_("Settings"), Level.FAIL, problem, hint) for problem in settings.problems]
 
 
 def _autostart(autostart: AutostartProbe) -> Finding:
     if not autostart.supported:
-        return Finding("Autostart", Level.INFO, autostart.location)
+        return Finding(_("Autostart"), Level.INFO, autostart.location)
     if autostart.enabled:
-        return Finding("Autostart", Level.INFO, f"on ({autostart.location})")
-    return Finding("Autostart", Level.INFO, "off", "`claude-tray autostart on` starts the tray at login")
+        return Finding(_("Autostart"), Level.INFO, _("on ({where})").format(where=autostart.location))
+    return Finding(
+        _("Autostart"), Level.INFO, _("off"), _("`claude-tray autostart on` starts the tray at login")
+    )
 
 
 def _account(account: AccountProbe) -> Finding:
-    topic = f"Account {account.name}"
+    topic = _("Account {name}").format(name=account.name)
     name = account.name
     found = [r for r in account.reports if r.found]
     if found:
@@ -322,57 +355,29 @@ def _account(account: AccountProbe) -> Finding:
         text = f"{account.source} -> {report.kind.value}: {report.reason} ({report.where})"
         return Finding(topic, Level.OK, text, account=name)
     if not account.reports:
-        return Finding(topic, Level.FAIL, f"{account.source}: no source for this setting", account=name)
+        return Finding(
+            topic,
+            Level.FAIL,
+            _("{source}: no source for this setting").format(source=account.source),
+            account=name,
+        )
     report = account.reports[-1]  # the last fallback's reason is what the person hits
-    state = "available" if report.available else "unavailable"
+    state = _("available") if report.available else _("unavailable")
     text = f"{account.source} -> {report.kind.value} {state}: {report.reason}"
     return Finding(topic, Level.FAIL, text, report.hint, account=name)
 
 
 def _last_poll(account: AccountProbe, now: datetime) -> Finding:
-    topic, name, last = "  last poll", account.name, account.last
+    topic, name, last = "  " + _("last poll"), account.name, account.last
     if last is None:
-        text = "unknown (no running tray or `watch` has recorded this account yet)"
+        text = _("unknown (no running tray or `watch` has recorded this account yet)")
         return Finding(topic, Level.INFO, text, account=name)
-    when = f"recorded {format_age(last.recorded_at, now)}"
-    reading = f", last good reading {format_age(last.fetched_at, now)}" if last.fetched_at else ""
+    when = _("recorded {age}").format(age=format_age(last.recorded_at, now))
+    reading = (
+        _(", last good reading {age}").format(age=format_age(last.fetched_at, now)) if last.fetched_at else ""
+    )
     if last.health is Health.FRESH:
-        return Finding(topic, Level.OK, f"fresh ({when}{reading})", account=name)
+        return Finding(topic, Level.OK, _("fresh ({when})").format(when=when + reading), account=name)
     message = f": {last.message}" if last.message else ""
     text = f"{last.health.value}{message} ({when}{reading})"
     return Finding(topic, Level.WARN, text, last.hint, account=name)
-
-
-_MARKS = {Level.OK: "ok", Level.INFO: "--", Level.WARN: "!!", Level.FAIL: "XX"}
-
-
-def format_report(report: Report) -> str:
-    """Aligned lines, ``ok``/``--``/``!!``/``XX`` marks, hints indented below, a verdict last."""
-    width = max(len(f.topic) for f in report.findings)
-    lines = []
-    for finding in report.findings:
-        lines.append(f"{_MARKS[finding.level]}  {finding.topic.ljust(width)}  {finding.text}")
-        if finding.hint:
-            lines.append(f"    {' ' * width}  -> {finding.hint}")
-    failed = sum(f.level is Level.FAIL for f in report.findings)
-    problems = "1 problem" if failed == 1 else f"{failed} problems"
-    verdict = "everything needed is present" if report.ok else f"{problems} to fix (marked XX)"
-    return "\n".join([*lines, "", verdict]) + "\n"
-
-
-def report_json(report: Report) -> dict[str, object]:
-    """The ``--json`` shape (keys may be added, never renamed)."""
-    return {
-        "version": 1,
-        "ok": report.ok,
-        "findings": [
-            {
-                "topic": f.topic.strip(),
-                "account": f.account,
-                "level": f.level.value,
-                "text": f.text,
-                "hint": f.hint,
-            }
-            for f in report.findings
-        ],
-    }

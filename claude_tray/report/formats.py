@@ -11,7 +11,17 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["format_duration", "format_percent"]
+__all__ = ["DURATION_FORMS", "format_duration", "format_percent"]
+
+# how a duration reads, by the units it has (report/wording.py passes the translated forms)
+DURATION_FORMS = {
+    "dh": "{days}d {hours}h",
+    "d": "{days}d",
+    "hm": "{hours}h {minutes}m",
+    "h": "{hours}h",
+    "m": "{minutes}m",
+    "s": "{seconds}s",
+}
 
 
 def format_percent(value: float | None) -> str:
@@ -21,14 +31,16 @@ def format_percent(value: float | None) -> str:
     return f"{math.floor(value + 0.5)}%"
 
 
-def format_duration(seconds: float) -> str:
+def format_duration(seconds: float, forms: dict[str, str] = DURATION_FORMS) -> str:
     """ "45s", "14m", "2h 14m", "3d 4h" (two units at most; negative counts as 0)."""
     total = max(0, int(seconds))
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     if days:
-        return f"{days}d {hours}h" if hours else f"{days}d"
-    if hours:
-        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
-    return f"{minutes}m" if minutes else f"{secs}s"
+        form = "dh" if hours else "d"
+    elif hours:
+        form = "hm" if minutes else "h"
+    else:
+        form = "m" if minutes else "s"
+    return forms[form].format(days=days, hours=hours, minutes=minutes, seconds=secs)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from claude_tray.i18n import N_, _
 from claude_tray.model import (
     AccountStatus,
     Dollars,
@@ -22,16 +23,20 @@ from claude_tray.model import (
     severity,
     worst_severity,
 )
-from claude_tray.report.formats import format_duration
 from claude_tray.report.wording import (
     ALERT_STATES,
     BREAKDOWN_LABEL,
     breakdown_text,
+    columns,
+    detail_line,
     extra_alert,
     extra_text,
     format_age,
     format_clock,
+    format_duration,
     format_reset,
+    label,
+    pad,
     short_percent,
     window_notes,
     window_value,
@@ -52,16 +57,16 @@ __all__ = [
 # only), and extra usage's amounts may come from ``spend``; fields were added, none renamed.
 JSON_VERSION = 2
 
-_HEALTH_WORDS = {
-    Health.STARTING: "starting",
-    Health.FRESH: "fresh",
-    Health.STALE: "stale",
-    Health.RATE_LIMITED: "rate limited",
-    Health.UNAUTHORIZED: "login problem",
-    Health.BLOCKED: "blocked",
-    Health.OFFLINE: "offline",
-    Health.NO_CREDENTIALS: "no credentials",
-    Health.ERROR: "error",
+_HEALTH_WORDS = {  # translated where shown: _(_HEALTH_WORDS[health])
+    Health.STARTING: N_("starting"),
+    Health.FRESH: N_("fresh"),
+    Health.STALE: N_("stale"),
+    Health.RATE_LIMITED: N_("rate limited"),
+    Health.UNAUTHORIZED: N_("login problem"),
+    Health.BLOCKED: N_("blocked"),
+    Health.OFFLINE: N_("offline"),
+    Health.NO_CREDENTIALS: N_("no credentials"),
+    Health.ERROR: N_("error"),
 }
 
 
@@ -164,7 +169,7 @@ def _iso(when: datetime | None) -> str | None:
 
 # ----------------------------------------------------------------------------- waybar
 
-_WAYBAR_TEXT = (("five_hour", "5h"), ("seven_day", "7d"))
+_WAYBAR_TEXT = (("five_hour", N_("5h")), ("seven_day", N_("7d")))
 
 
 def waybar_json(
@@ -181,12 +186,12 @@ def waybar_json(
     snapshot = status.snapshot
     windows = [w for w in snapshot.windows if w.drives] if snapshot is not None else []
     by_key = {w.key: w for w in windows}
-    parts = [f"{short} {short_percent(by_key[k])}" for k, short in _WAYBAR_TEXT if k in by_key]
+    parts = [f"{_(short)} {short_percent(by_key[k])}" for k, short in _WAYBAR_TEXT if k in by_key]
     alert = extra_alert(snapshot.extra) if snapshot is not None else None
     parts += [alert] if alert else []
-    text = " · ".join(parts) or _HEALTH_WORDS[status.health]
+    text = " · ".join(parts) or _(_HEALTH_WORDS[status.health])
     if parts and status.health is not Health.FRESH:
-        text += f" ({_HEALTH_WORDS[status.health]})"
+        text += f" ({_(_HEALTH_WORDS[status.health])})"
     level = worst_severity(severity(w.utilization, thresholds) for w in windows)
     extra_state = snapshot.extra.state if snapshot is not None and snapshot.extra is not None else None
     document: dict[str, object] = {
@@ -209,16 +214,18 @@ def _waybar_tooltip(status: AccountStatus, now: datetime, tz: tzinfo | None) -> 
     snapshot = status.snapshot
     if snapshot is not None:
         for w in snapshot.windows:
-            reset = f", resets {format_clock(w.resets_at, now, tz)}" if w.resets_at is not None else ""
+            reset = (
+                _(", resets {clock}").format(clock=format_clock(w.resets_at, now, tz)) if w.resets_at else ""
+            )
             notes = "".join(f" · {note}" for note in window_notes(w))
-            read = f", read {format_clock(w.read_at, now, tz)}" if w.read_at is not None else ""
-            lines.append(f"{w.label}: {window_value(w)}{reset}{read}{notes}")
+            read = _(", read {clock}").format(clock=format_clock(w.read_at, now, tz)) if w.read_at else ""
+            lines.append(f"{label(w.label)}: {window_value(w)}{reset}{read}{notes}")
         if snapshot.extra is not None:
-            lines.append(f"Extra usage: {extra_text(snapshot.extra)}")
+            lines.append(_("Extra usage: {amounts}").format(amounts=extra_text(snapshot.extra)))
         if snapshot.breakdown is not None and snapshot.breakdown.rows:
-            lines.append(f"{BREAKDOWN_LABEL}: {breakdown_text(snapshot.breakdown)}")
-        lines.append(snapshot.provenance)
-    lines.extend(status.detail)
+            lines.append(f"{_(BREAKDOWN_LABEL)}: {breakdown_text(snapshot.breakdown)}")
+        lines.append(_(snapshot.provenance))
+    lines.extend(detail_line(line) for line in status.detail)
     return "\n".join(lines)
 
 
@@ -241,25 +248,26 @@ def _account_text(
 ) -> str:
     snapshot = status.snapshot
     source = snapshot.source if snapshot is not None else status.source
-    provenance = f" ({source.provenance})" if source is not None else ""
+    provenance = f" ({_(source.provenance)})" if source is not None else ""
     lines = [f"{status.account}{provenance}: {_state_text(status, now, tz)}"]
     lines.extend(_not_fresh_lines(status, now, tz))
     if snapshot is None:
-        lines.append("  no data yet")
+        lines.append("  " + _("no data yet"))
         return "\n".join(lines)
     if wall is not None:
         from claude_tray.usage.forecast import describe
 
-        lines.append(f"  {wall.label}: {describe(wall, now, tz)}")
-    width = max((len(w.label) for w in snapshot.windows), default=0)
-    width = max(width, len("Extra usage")) if snapshot.extra is not None else width
+        lines.append(f"  {label(wall.label)}: {describe(wall, now, tz)}")
+    extra_label = _("Extra usage")
+    width = max((columns(label(w.label)) for w in snapshot.windows), default=0)
+    width = max(width, columns(extra_label)) if snapshot.extra is not None else width
     lines.extend(_window_line(w, width, now, tz) for w in snapshot.windows)
     if snapshot.extra is not None:
-        lines.append(f"  {'Extra usage':<{width}}  {extra_text(snapshot.extra)}")
+        lines.append(f"  {pad(extra_label, width)}  {extra_text(snapshot.extra)}")
     if snapshot.breakdown is not None and snapshot.breakdown.rows:
-        lines.append(f"  {BREAKDOWN_LABEL}: {breakdown_text(snapshot.breakdown)}")
+        lines.append(f"  {_(BREAKDOWN_LABEL)}: {breakdown_text(snapshot.breakdown)}")
     if not snapshot.windows and snapshot.extra is None:
-        lines.append("  the server reported no usage limits for this account")
+        lines.append("  " + _("the server reported no usage limits for this account"))
     return "\n".join(lines)
 
 
@@ -270,18 +278,20 @@ def _not_fresh_lines(status: AccountStatus, now: datetime, tz: tzinfo | None) ->
     lines = []
     if status.snapshot is not None:
         fetched = status.snapshot.fetched_at
-        lines.append(f"  last reading {format_age(fetched, now)} ({format_clock(fetched, now, tz)})")
+        age, clock = format_age(fetched, now), format_clock(fetched, now, tz)
+        lines.append("  " + _("last reading {age} ({clock})").format(age=age, clock=clock))
     if status.next_attempt_at is not None and status.next_attempt_at > now:
         left = format_duration((status.next_attempt_at - now).total_seconds())
-        lines.append(f"  next try allowed at {format_clock(status.next_attempt_at, now, tz)} (in {left})")
+        clock = format_clock(status.next_attempt_at, now, tz)
+        lines.append("  " + _("next try allowed at {clock} (in {left})").format(clock=clock, left=left))
     return lines
 
 
 def _state_text(status: AccountStatus, now: datetime, tz: tzinfo | None) -> str:
     snapshot = status.snapshot
     if status.health is Health.FRESH and snapshot is not None:
-        return f"updated {format_clock(snapshot.fetched_at, now, tz)}"
-    words = status.message or _HEALTH_WORDS[status.health]
+        return _("updated {clock}").format(clock=format_clock(snapshot.fetched_at, now, tz))
+    words = status.message or _(_HEALTH_WORDS[status.health])
     text = f"{words} [{status.health.value}]"
     return f"{text}: {status.hint}" if status.hint else text
 
@@ -289,5 +299,7 @@ def _state_text(status: AccountStatus, now: datetime, tz: tzinfo | None) -> str:
 def _window_line(window: UsageWindow, width: int, now: datetime, tz: tzinfo | None) -> str:
     reset = f"  {format_reset(window.resets_at, now, tz)}" if window.resets_at is not None else ""
     notes = "".join(f"  {note}" for note in window_notes(window))
-    read = f"  (read {format_age(window.read_at, now)})" if window.read_at is not None else ""
-    return f"  {window.label:<{width}}  {window_value(window):>5}{reset}{read}{notes}"
+    read = "  " + _("(read {age})").format(age=format_age(window.read_at, now)) if window.read_at else ""
+    return (
+        f"  {pad(label(window.label), width)}  {pad(window_value(window), 5, right=True)}{reset}{read}{notes}"
+    )

@@ -17,27 +17,87 @@ understand says it is not counted; "off" is never worded like "you ran out".
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, tzinfo
 
-from claude_tray.model import Dollars, ExtraState, ExtraUsage, UsageWindow, WeeklyBreakdown
-from claude_tray.report.formats import format_duration, format_percent
+from claude_tray import i18n
+from claude_tray.i18n import N_, _
+from claude_tray.model import Dollars, ExtraState, ExtraUsage, Health, UsageWindow, WeeklyBreakdown
+from claude_tray.report import formats
 
 __all__ = [
     "ALERT_STATES",
     "BREAKDOWN_LABEL",
     "breakdown_text",
+    "columns",
+    "detail_line",
     "extra_alert",
     "extra_text",
     "format_age",
     "format_clock",
+    "format_duration",
     "format_money",
+    "format_percent",
     "format_reset",
+    "health_words",
+    "label",
+    "pad",
     "short_percent",
     "window_notes",
     "window_value",
 ]
 
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+
+def format_percent(value: float | None) -> str:
+    """Whole percent for the user's locale ("42%", German "42 %"); unknown is "?"."""
+    return i18n.percent(value)
+
+
+def format_duration(seconds: float) -> str:
+    """ "2h 14m" in the user's language (the units' forms come from the catalog)."""
+    forms = {key: _(form) for key, form in _DURATION_FORMS.items()}
+    return formats.format_duration(seconds, forms)
+
+
+_DURATION_FORMS = {
+    "dh": N_("{days}d {hours}h"),
+    "d": N_("{days}d"),
+    "hm": N_("{hours}h {minutes}m"),
+    "h": N_("{hours}h"),
+    "m": N_("{minutes}m"),
+    "s": N_("{seconds}s"),
+}
+assert _DURATION_FORMS == formats.DURATION_FORMS  # one English wording, two entry points
+
+
+def label(text: str) -> str:
+    """A window or breakdown label in the user's language: our own names ("5-hour", "Weekly")
+    are in the catalog; a name the server made up is shown as sent."""
+    return _(text)
+
+
+_HEALTH_NAMES = {  # the state's own name, for a title or a state line without a message
+    Health.STARTING: N_("starting"),
+    Health.FRESH: N_("fresh"),
+    Health.STALE: N_("stale"),
+    Health.RATE_LIMITED: N_("rate limited"),
+    Health.UNAUTHORIZED: N_("unauthorized"),
+    Health.BLOCKED: N_("blocked"),
+    Health.OFFLINE: N_("offline"),
+    Health.NO_CREDENTIALS: N_("no credentials"),
+    Health.ERROR: N_("error"),
+}
+
+
+def health_words(health: Health) -> str:
+    """ "rate limited", "no credentials" (the state's name in words, in the user's language)."""
+    return _(_HEALTH_NAMES[health])
+
+
+def detail_line(line: str) -> str:
+    """A status detail ("5-hour: reset since last reading", English in JSON) in the user's language."""
+    window, sep, note = line.partition(": ")
+    return f"{label(window)}{sep}{_(note)}" if sep else _(line)
 
 
 def window_value(window: UsageWindow) -> str:
@@ -45,9 +105,11 @@ def window_value(window: UsageWindow) -> str:
     or "no data" (never "0%" for unknown)."""
     dollars = window.dollars
     if window.computed and dollars is not None:
-        return f"{_dollars_text(dollars)} ({format_percent(window.utilization)}, computed)"
+        return _("{dollars} ({percent}, computed)").format(
+            dollars=_dollars_text(dollars), percent=format_percent(window.utilization)
+        )
     if window.utilization is None:
-        return _dollars_text(dollars) if dollars is not None else "no data"
+        return _dollars_text(dollars) if dollars is not None else _("no data")
     percent = format_percent(window.utilization)
     return f"{percent} · {_dollars_text(dollars)}" if dollars is not None else percent
 
@@ -61,9 +123,9 @@ def window_notes(window: UsageWindow) -> tuple[str, ...]:
     """What else is known: "locked: seat limit", "not in effect", "not counted in alerts"."""
     notes = []
     if window.locked_reason:
-        notes.append(f"locked: {_words(window.locked_reason)}")
+        notes.append(_("locked: {reason}").format(reason=_words(window.locked_reason)))
     if not window.drives:
-        notes.append("not in effect" if window.active is False else "not counted in alerts")
+        notes.append(_("not in effect") if window.active is False else _("not counted in alerts"))
     return tuple(notes)
 
 
@@ -73,26 +135,32 @@ def _dollars_text(dollars: Dollars) -> str:
         for v in (dollars.used, dollars.limit, dollars.remaining)
     )
     if used and limit:
-        return f"{used} of {limit}"
+        return _("{used} of {limit}").format(used=used, limit=limit)
     if left and limit:
-        return f"{left} left of {limit}"
+        return _("{left} left of {limit}").format(left=left, limit=limit)
+    if used and left:
+        return _("{used} used, {left} left").format(used=used, left=left)
     if used:
-        return f"{used} used" + (f", {left} left" if left else "")
-    return f"{left} left" if left else f"limit {limit}"
+        return _("{used} used").format(used=used)
+    return _("{left} left").format(left=left) if left else _("limit {limit}").format(limit=limit)
 
 
 _ALERT_WORDS = {
-    ExtraState.OUT_OF_CREDITS: "out of credits",
-    ExtraState.SPEND_LIMIT_REACHED: "spend limit reached",
+    ExtraState.OUT_OF_CREDITS: N_("out of credits"),
+    ExtraState.SPEND_LIMIT_REACHED: N_("spend limit reached"),
+}
+_EXTRA_ALERTS = {
+    ExtraState.OUT_OF_CREDITS: N_("extra usage out of credits"),
+    ExtraState.SPEND_LIMIT_REACHED: N_("extra usage spend limit reached"),
 }
 ALERT_STATES = frozenset(_ALERT_WORDS)  # extra-usage states a glance must show
-BREAKDOWN_LABEL = "This week by surface"
+BREAKDOWN_LABEL = N_("This week by surface")  # translated where shown: _(BREAKDOWN_LABEL)
 
 
 def extra_alert(extra: ExtraUsage | None) -> str | None:
     """ "extra usage out of credits" / "... spend limit reached" (what a glance must show), else None."""
-    words = _ALERT_WORDS.get(extra.state) if extra is not None else None
-    return f"extra usage {words}" if words else None
+    words = _EXTRA_ALERTS.get(extra.state) if extra is not None else None
+    return _(words) if words else None
 
 
 def extra_text(extra: ExtraUsage) -> str:
@@ -101,27 +169,31 @@ def extra_text(extra: ExtraUsage) -> str:
     state = extra.state
     if state is ExtraState.OFF:
         reason = extra.disabled_reason
-        return f"off ({_words(reason)})" if reason and reason.casefold() != "user_disabled" else "off"
+        if reason and reason.casefold() != "user_disabled":
+            return _("off ({reason})").format(reason=_words(reason))
+        return _("off")
     if state is ExtraState.ON:
-        return _extra_amounts(extra) or "unknown spent, uncapped"
+        return _extra_amounts(extra) or _("unknown spent, uncapped")
     amounts = _extra_amounts(extra)
-    return f"{_ALERT_WORDS[state]} · {amounts}" if amounts else _ALERT_WORDS[state]
+    words = _(_ALERT_WORDS[state])
+    return f"{words} · {amounts}" if amounts else words
 
 
 def _extra_amounts(extra: ExtraUsage) -> str:
     if extra.used is None and extra.limit is None:
         return ""
-    assumed = " (currency not stated; USD assumed)" if extra.currency_assumed else ""
-    used = format_money(extra.used, extra.currency) if extra.used is not None else "unknown"
+    assumed = " " + _("(currency not stated; USD assumed)") if extra.currency_assumed else ""
+    used = format_money(extra.used, extra.currency) if extra.used is not None else _("unknown")
     if extra.limit is None:
-        return f"{used} spent, uncapped{assumed}"
+        return _("{used} spent, uncapped").format(used=used) + assumed
     share = f" ({format_percent(extra.utilization)})" if extra.utilization is not None else ""
-    return f"{used} of {format_money(extra.limit, extra.currency)}{share}{assumed}"
+    of = _("{used} of {limit}").format(used=used, limit=format_money(extra.limit, extra.currency))
+    return f"{of}{share}{assumed}"
 
 
 def breakdown_text(breakdown: WeeklyBreakdown) -> str:
     """ "Claude Code 100% · Chats 0%" (shares as sent; a missing one is "?")."""
-    return " · ".join(f"{row.label} {format_percent(row.percent)}" for row in breakdown.rows)
+    return " · ".join(f"{label(row.label)} {format_percent(row.percent)}" for row in breakdown.rows)
 
 
 def _words(code: str) -> str:
@@ -130,9 +202,8 @@ def _words(code: str) -> str:
 
 
 def format_money(amount: float, currency: str) -> str:
-    symbol = _SYMBOLS.get(currency.upper())
-    decimals = 0 if currency.upper() == "JPY" else 2
-    return f"{symbol}{amount:,.{decimals}f}" if symbol else f"{amount:,.{decimals}f} {currency.upper()}"
+    """ "$1,234.50", "12.00 CHF"; for the user's locale when there is a catalog for it."""
+    return i18n.money(amount, currency)
 
 
 def format_clock(when: datetime, now: datetime, tz: tzinfo | None = None) -> str:
@@ -140,20 +211,33 @@ def format_clock(when: datetime, now: datetime, tz: tzinfo | None = None) -> str
     local, today = when.astimezone(tz), now.astimezone(tz)
     days = (local.date() - today.date()).days
     if days == 0:
-        return local.strftime("%H:%M")
+        return i18n.clock(local, "time")
     if 0 < days < 7:
-        return local.strftime("%a %H:%M")
-    return f"{local.day} {local.strftime('%b %H:%M')}"
+        return i18n.clock(local, "weekday")
+    return i18n.clock(local, "date")
 
 
 def format_reset(resets_at: datetime, now: datetime, tz: tzinfo | None = None) -> str:
     """ "resets in 2h 14m (14:30)"; a time already past reads "reset due (14:30)"."""
     left = (resets_at - now).total_seconds()
     clock = format_clock(resets_at, now, tz)
-    return f"resets in {format_duration(left)} ({clock})" if left > 0 else f"reset due ({clock})"
+    if left > 0:
+        return _("resets in {duration} ({clock})").format(duration=format_duration(left), clock=clock)
+    return _("reset due ({clock})").format(clock=clock)
 
 
 def format_age(fetched_at: datetime, now: datetime) -> str:
     """ "just now", "5m ago", "2h 3m ago"."""
     age = (now - fetched_at).total_seconds()
-    return "just now" if age < 60 else f"{format_duration(age)} ago"
+    return _("just now") if age < 60 else _("{duration} ago").format(duration=format_duration(age))
+
+
+def columns(text: str) -> int:
+    """Columns on a terminal: East Asian wide characters take two (Japanese and Chinese labels)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` filled with spaces to ``width`` terminal columns (left-aligned unless ``right``)."""
+    fill = " " * max(0, width - columns(text))
+    return fill + text if right else text + fill

@@ -23,6 +23,7 @@ from typing import Any
 
 from claude_tray import localfile
 from claude_tray.errors import ConfigError, ConfigProblem
+from claude_tray.i18n import _
 from claude_tray.settings.docs import default_file_text, toml_value
 from claude_tray.settings.model import AccountSettings, Settings
 from claude_tray.settings.schema import load_settings, parse_settings
@@ -77,7 +78,7 @@ def set_value(path: Path, dotted: str, value: object) -> None:
 
     Raises ConfigError (nothing written) if the value is invalid or the file cannot be edited safely.
     """
-    table, _, key = dotted.rpartition(".")
+    table, _dot, key = dotted.rpartition(".")
     section = tuple(table.split(".")) if table else ()
     rendered = toml_value(value)
 
@@ -163,7 +164,7 @@ def _account_span(lines: list[str], name: str, where: str) -> tuple[int, int]:
         if any(s.key == "name" and s.value == name for s in keys):
             return stmt.start, (keys[-1].end if keys else stmt.end)
     problem = ConfigProblem(where, None, "accounts.name", f"no account named {name!r}")
-    raise ConfigError((problem,), hint="`claude-tray accounts list` shows the names")
+    raise ConfigError((problem,), hint=_("`claude-tray accounts list` shows the names"))
 
 
 Edit = Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from claude_tray.errors import ClaudeTrayError
+from claude_tray.i18n import _
 from claude_tray.settings.file import ensure_settings_file
 
 __all__ = [
@@ -112,11 +113,12 @@ def open_file(
 ) -> None:
     """Open any file with the desktop's default application, without waiting (the history chart
     in the image viewer; with ``text``, the settings file in the text editor)."""
-    how = "in your editor" if text else "with your image viewer or browser"
+    how = _("in your editor") if text else _("with your image viewer or browser")
     opener = desktop_opener(platform, which)
     if opener is None:  # say which program is missing, not "No such file" about a file that exists
         raise ClaudeTrayError(
-            f"cannot open {path}: xdg-open is not installed", hint=f"install xdg-utils, or open {path} {how}"
+            f"cannot open {path}: xdg-open is not installed",
+            hint=_("install xdg-utils, or open {path} {how}").format(path=path, how=how),
         )
     try:
         if platform == "win32":
@@ -128,9 +130,11 @@ def open_file(
             spawn([*opener, str(path)])
     except FileNotFoundError as err:
         raise ClaudeTrayError(
-            f"cannot open {path}: {opener[0]} is not installed", hint=f"open {path} {how}"
+            f"cannot open {path}: {opener[0]} is not installed",
+            hint=_("open {path} {how}").format(path=path, how=how),
         ) from err
     except OSError as err:
         raise ClaudeTrayError(
-            f"cannot open {path}: {err.strerror or err}", hint=f"open {path} {how}"
+            f"cannot open {path}: {err.strerror or err}",
+            hint=_("open {path} {how}").format(path=path, how=how),
         ) from err

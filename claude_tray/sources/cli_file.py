@@ -26,6 +26,7 @@ from claude_tray.errors import (
     NoCredentialError,
     TokenExpired,
 )
+from claude_tray.i18n import N_, _
 from claude_tray.model import SourceKind
 from claude_tray.sources.base import Credential, CredentialSource
 
@@ -33,7 +34,7 @@ __all__ = ["REQUIRED_SCOPE", "CliFileSource", "credential_from_json", "ensure_us
 
 REQUIRED_SCOPE = "user:profile"
 CREDENTIALS_FILE = ".credentials.json"
-_LOGIN_HINT = "run `claude` and log in"
+_LOGIN_HINT = N_("run `claude` and log in")  # shown as _(_LOGIN_HINT)
 
 
 class CliFileSource(CredentialSource):
@@ -59,23 +60,23 @@ class CliFileSource(CredentialSource):
         try:
             raw = localfile.read_bytes(self._path)
         except FileNotFoundError as err:
-            raise NoCredentialError(f"no Claude Code login at {self._path}", hint=_LOGIN_HINT) from err
+            raise NoCredentialError(f"no Claude Code login at {self._path}", hint=_(_LOGIN_HINT)) from err
         except localfile.NotRegularFile as err:  # a directory, a FIFO, /dev/zero: never a hang
             hint = (
-                "remove that directory, then log in with `claude`"
+                _("remove that directory, then log in with `claude`")
                 if self._path.is_dir()
-                else "it should be the small JSON file Claude Code writes; run `claude` and log in"
+                else _("it should be the small JSON file Claude Code writes; run `claude` and log in")
             )
             raise CredentialFileUnreadable(f"cannot use {self._path}: {err.strerror}", hint=hint) from err
         except localfile.FileTooLarge as err:
             raise CredentialFormatError(
                 f"cannot use {self._path}: {err.strerror}",
-                hint="it should be the small JSON file Claude Code writes; run `claude` and log in",
+                hint=_("it should be the small JSON file Claude Code writes; run `claude` and log in"),
             ) from err
         except OSError as err:
             raise CredentialFileUnreadable(
                 f"cannot read {self._path}: {err.strerror or type(err).__name__}",
-                hint="check the file's permissions",
+                hint=_("check the file's permissions"),
             ) from err
         return credential_from_json(raw, SourceKind.CLI, self._clock.now(), str(self._path))
 
@@ -98,17 +99,17 @@ def credential_from_json(raw: bytes | str, kind: SourceKind, now: datetime, wher
     except (ValueError, RecursionError) as err:
         raise CredentialFormatError(
             f"{where} is not complete JSON (Claude Code may be rewriting it)",
-            hint="will re-read it when it changes",
+            hint=_("will re-read it when it changes"),
         ) from err
     if not isinstance(data, dict):
-        raise CredentialFormatError(f"{where} does not hold a JSON object", hint=_LOGIN_HINT)
+        raise CredentialFormatError(f"{where} does not hold a JSON object", hint=_(_LOGIN_HINT))
     oauth = data.get("claudeAiOauth")
     if not isinstance(oauth, dict):
         if "mcpOAuth" in data:
             raise NoCredentialError(
-                f"{where} holds only MCP server logins, no Claude login", hint=_LOGIN_HINT
+                f"{where} holds only MCP server logins, no Claude login", hint=_(_LOGIN_HINT)
             )
-        raise NoCredentialError(f"{where} has no Claude login (claudeAiOauth)", hint=_LOGIN_HINT)
+        raise NoCredentialError(f"{where} has no Claude login (claudeAiOauth)", hint=_(_LOGIN_HINT))
     credential = _credential(oauth, kind, where)
     ensure_usable(credential, now, where)
     return credential
@@ -119,20 +120,22 @@ def ensure_usable(credential: Credential, now: datetime, where: str = "the Claud
     if credential.scopes and REQUIRED_SCOPE not in credential.scopes:
         raise MissingScope(
             f"{where}: the token's scopes ({', '.join(credential.scopes)}) lack {REQUIRED_SCOPE}",
-            hint="log in with `claude` (a `claude setup-token` token cannot read usage)",
+            hint=_("log in with `claude` (a `claude setup-token` token cannot read usage)"),
         )
     if credential.expires_at is not None and credential.expires_at <= now:
         stamp = credential.expires_at.strftime("%Y-%m-%d %H:%M UTC")
         raise TokenExpired(
             f"{where}: the token expired at {stamp}",
-            hint="open Claude Code once to refresh its login",
+            hint=_("open Claude Code once to refresh its login"),
         )
 
 
 def _credential(oauth: Mapping[str, object], kind: SourceKind, where: str) -> Credential:
     token = oauth.get("accessToken")
     if not isinstance(token, str) or not token.strip():
-        raise CredentialFormatError(f"{where} has a Claude login without an access token", hint=_LOGIN_HINT)
+        raise CredentialFormatError(
+            f"{where} has a Claude login without an access token", hint=_(_LOGIN_HINT)
+        )
     scopes = oauth.get("scopes")
     return Credential(
         kind=kind,

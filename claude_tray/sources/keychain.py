@@ -30,6 +30,7 @@ from claude_tray.errors import (
     NoCredentialError,
     SourceUnavailable,
 )
+from claude_tray.i18n import _
 from claude_tray.model import SourceKind
 from claude_tray.sources.base import Credential, CredentialSource, digest
 from claude_tray.sources.cli_file import credential_from_json
@@ -59,7 +60,7 @@ def run_security(argv: Sequence[str]) -> RunResult:
     except subprocess.TimeoutExpired as err:
         raise CredentialAccessDenied(
             f"the Keychain did not answer within {TIMEOUT:g} s",
-            hint="a Keychain dialog may be open; answer it and try again",
+            hint=_("a Keychain dialog may be open; answer it and try again"),
         ) from err
     except OSError as err:
         raise SourceUnavailable(f"cannot run {argv[0]}: {err.strerror or type(err).__name__}") from err
@@ -129,12 +130,12 @@ class KeychainSource(CredentialSource):
             if result.returncode != 0:
                 raise CredentialAccessDenied(
                     f"{self._security} could not read {service!r} (exit status {result.returncode})",
-                    hint="unlock the login Keychain, or allow access when macOS asks",
+                    hint=_("unlock the login Keychain, or allow access when macOS asks"),
                 )
             return service, result.stdout.decode("utf-8", errors="replace").strip()
         raise NoCredentialError(
             f"no Claude Code login in the Keychain ({', '.join(self._services)})",
-            hint="run `claude` and log in",
+            hint=_("run `claude` and log in"),
         )
 
 
@@ -146,5 +147,5 @@ def _decode(text: str, where: str) -> str:
         return bytes.fromhex(text).decode("utf-8")
     except (ValueError, UnicodeDecodeError) as err:
         raise CredentialFormatError(
-            f"{where} is neither JSON nor hex-encoded JSON", hint="run `claude` and log in"
+            f"{where} is neither JSON nor hex-encoded JSON", hint=_("run `claude` and log in")
         ) from err

@@ -11,12 +11,13 @@ from typing import ClassVar
 
 from claude_tray.claude_code.statusline import RecordStore, default_root
 from claude_tray.errors import NoCredentialError
+from claude_tray.i18n import N_, _
 from claude_tray.model import SourceKind
 from claude_tray.sources.base import Credential, CredentialSource
 
 __all__ = ["INSTALL_HINT", "StatuslineRecordSource"]
 
-INSTALL_HINT = "run `claude-tray statusline install`, then use Claude Code once"
+INSTALL_HINT = N_("run `claude-tray statusline install`, then use Claude Code once")  # shown as _(...)
 
 
 class StatuslineRecordSource(CredentialSource):
@@ -38,7 +39,9 @@ class StatuslineRecordSource(CredentialSource):
     def read(self) -> Credential:
         record = self._store.read(self._config_dir)
         if record is None:
-            raise NoCredentialError(f"no status-line reading for {self._config_dir} yet", hint=INSTALL_HINT)
+            raise NoCredentialError(
+                f"no status-line reading for {self._config_dir} yet", hint=_(INSTALL_HINT)
+            )
         return Credential(SourceKind.STATUSLINE, secret="")
 
     def fingerprint(self) -> Hashable:

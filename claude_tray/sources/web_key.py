@@ -22,6 +22,7 @@ import keyring.errors
 from keyring.backends import fail
 
 from claude_tray.errors import CredentialAccessDenied, NoCredentialError, SourceUnavailable
+from claude_tray.i18n import _
 from claude_tray.model import SourceKind
 from claude_tray.sources.base import Credential, CredentialSource, digest
 
@@ -36,7 +37,6 @@ __all__ = [
 
 SERVICE = "claude-tray"
 ENV_VAR = "CLAUDE_TRAY_SESSION_KEY"
-_HEADLESS_HINT = f"or set {ENV_VAR} for headless use"
 
 T = TypeVar("T")
 
@@ -120,7 +120,9 @@ class WebKeySource(CredentialSource):
         if not value:
             raise NoCredentialError(
                 f"no claude.ai session key stored for {self._user!r}",
-                hint=f"run `claude-tray login-web --account {self._user}` {_HEADLESS_HINT}",
+                hint=_(
+                    "run `claude-tray login-web --account {user}` or set {variable} for headless use"
+                ).format(user=self._user, variable=ENV_VAR),
             )
         return Credential(SourceKind.WEB, value)
 
@@ -151,14 +153,14 @@ class WebKeySource(CredentialSource):
         except keyring.errors.NoKeyringError as err:
             raise _unavailable() from err
         except keyring.errors.KeyringLocked as err:
-            raise CredentialAccessDenied("the OS keyring is locked", hint="unlock your keyring") from err
+            raise CredentialAccessDenied("the OS keyring is locked", hint=_("unlock your keyring")) from err
         except keyring.errors.InitError as err:
             raise CredentialAccessDenied(
-                "the OS keyring could not be opened (a prompt was dismissed?)", hint="unlock your keyring"
+                "the OS keyring could not be opened (a prompt was dismissed?)", hint=_("unlock your keyring")
             ) from err
         except Exception as err:
             raise CredentialAccessDenied(
-                f"the OS keyring refused access ({type(err).__name__})", hint="unlock your keyring"
+                f"the OS keyring refused access ({type(err).__name__})", hint=_("unlock your keyring")
             ) from err
 
 
@@ -166,5 +168,7 @@ def _unavailable() -> SourceUnavailable:
     error = SourceUnavailable(
         "no OS keyring is available (no Secret Service, Keychain or Credential Manager)"
     )
-    error.hint = f"start your desktop's keyring (e.g. gnome-keyring) {_HEADLESS_HINT}"
+    error.hint = _(
+        "start your desktop's keyring (e.g. gnome-keyring) or set {variable} for headless use"
+    ).format(variable=ENV_VAR)
     return error

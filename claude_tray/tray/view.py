@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
 from claude_tray.claude_code.context import SessionContext, session_menu_lines
+from claude_tray.i18n import _, ngettext
 from claude_tray.model import (
     AccountStatus,
     ExtraState,
@@ -185,20 +186,20 @@ def _summary(status: AccountStatus, settings: Settings, now: datetime) -> str:
     for key in (settings.icon.outer, settings.icon.inner):
         window = snapshot.window(key) if snapshot is not None else None
         if window is not None and window.drives:
-            parts.append(f"{window.label} {wording.short_percent(window)}")
+            parts.append(f"{wording.label(window.label)} {wording.short_percent(window)}")
     alert = wording.extra_alert(snapshot.extra) if snapshot is not None else None
-    text = " · ".join(parts) if parts else "no data"
+    text = " · ".join(parts) if parts else _("no data")
     text += f" · {alert}" if alert else ""
     if status.health is not Health.FRESH:
-        text += f" ({(status.message or status.health.value.replace('_', ' ')).lower()})"
+        text += f" ({(status.message or wording.health_words(status.health)).lower()})"
     return text
 
 
 def _title(shown: Sequence[AccountStatus], settings: Settings, now: datetime) -> str:
     if not shown:
-        return "Claude usage"
+        return _("Claude usage")
     if len(shown) == 1:
-        return f"Claude usage: {_summary(shown[0], settings, now)}"
+        return _("Claude usage: {summary}").format(summary=_summary(shown[0], settings, now))
     return " | ".join(f"{s.account}: {_summary(s, settings, now)}" for s in shown)
 
 
@@ -210,7 +211,7 @@ def _accounts_section(
 ) -> tuple[MenuEntry, ...]:
     tz, walls = options.tz, options.menu.headlines
     if not shown:
-        return (_info("All accounts hidden"),)
+        return (_info(_("All accounts hidden")),)
     if len(shown) == 1:
         return account_rows(shown[0], now, tz, walls.get(shown[0].account))
     if len(shown) == 2:
@@ -228,7 +229,7 @@ def _accounts_section(
             submenu=(
                 *account_rows(s, now, tz, walls.get(s.account)),
                 SEPARATOR,
-                MenuEntry("Hide this account", Action.HIDE_ACCOUNT, account=s.account),
+                MenuEntry(_("Hide this account"), Action.HIDE_ACCOUNT, account=s.account),
             ),
         )
         for s in shown
@@ -244,7 +245,7 @@ def sessions_section(sessions: Sequence[SessionContext]) -> tuple[MenuEntry, ...
     """ "Context windows (estimated)" then "claude-tray · Opus · 62% of 1M" per active session."""
     if not sessions:
         return ()
-    return (_info("Context windows (estimated)"), *map(_info, session_menu_lines(sessions)))
+    return (_info(_("Context windows (estimated)")), *map(_info, session_menu_lines(sessions)))
 
 
 def account_rows(
@@ -257,7 +258,7 @@ def account_rows(
     alert = raw is not None and wording.extra_alert(raw.extra) is not None
     rows: list[MenuEntry] = [extra] if extra is not None and alert else []  # ran out: read first
     if raw is not None and wall is not None and _in_reading(wall, raw):
-        rows.append(_info(f"{wall.label}: {describe(wall, now, tz)}"))
+        rows.append(_info(f"{wording.label(wall.label)}: {describe(wall, now, tz)}"))
     if raw is not None:
         reset = {w.key for w in raw.windows if reset_since(w, now)}
         reset |= {w.key for w in raw.windows if f"{w.label}: {RESET_NOTE}" in status.detail}
@@ -266,10 +267,16 @@ def account_rows(
         if extra is not None and not alert:
             rows.append(extra)
         if raw.breakdown is not None and raw.breakdown.rows:
-            rows.append(_info(f"{wording.BREAKDOWN_LABEL}: {wording.breakdown_text(raw.breakdown)}"))
+            rows.append(_info(f"{_(wording.BREAKDOWN_LABEL)}: {wording.breakdown_text(raw.breakdown)}"))
         if not raw.windows and raw.extra is None:
-            rows.append(_info("No usage limits reported"))
-        rows.append(_info(f"updated {format_age(raw.fetched_at, now)} · {raw.provenance}"))
+            rows.append(_info(_("No usage limits reported")))
+        rows.append(
+            _info(
+                _("updated {age} · {source}").format(
+                    age=format_age(raw.fetched_at, now), source=_(raw.provenance)
+                )
+            )
+        )
     state = _state_line(status)
     if state:
         rows.append(_info(state))
@@ -281,7 +288,7 @@ def _extra_row(snapshot: UsageSnapshot) -> MenuEntry | None:
     extra = snapshot.extra
     if extra is None or extra.state is ExtraState.OFF:
         return None
-    return _info(f"Extra usage: {wording.extra_text(extra)}")
+    return _info(_("Extra usage: {amounts}").format(amounts=wording.extra_text(extra)))
 
 
 def _in_reading(wall: Forecast, snapshot: UsageSnapshot) -> bool:
@@ -293,14 +300,14 @@ def _in_reading(wall: Forecast, snapshot: UsageSnapshot) -> bool:
 
 def _window_label(window: UsageWindow, now: datetime, tz: tzinfo | None, *, was_reset: bool) -> str:
     if was_reset:
-        return f"{window.label}: 0% · {RESET_NOTE}"
-    parts = [f"{window.label}: {wording.window_value(window)}"]  # "no data" gets no reset time
+        return f"{wording.label(window.label)}: {wording.format_percent(0)} · {_(RESET_NOTE)}"
+    parts = [f"{wording.label(window.label)}: {wording.window_value(window)}"]  # "no data" gets no reset time
     if window.resets_at is not None and (window.utilization is not None or window.dollars is not None):
         parts.append(format_reset(window.resets_at, now, tz))
     if window.utilization is not None and (words := pace_words(window, now)):
         parts.append(words)
     if window.read_at is not None:  # kept from an older reading than the rest: its own age
-        parts.append(f"read {format_age(window.read_at, now)}")
+        parts.append(_("read {age}").format(age=format_age(window.read_at, now)))
     return " · ".join((*parts, *wording.window_notes(window)))
 
 
@@ -308,26 +315,33 @@ def _state_line(status: AccountStatus) -> str:
     """ "Rate limited - next try 14:05", "Login expired - open Claude Code once ..."; "" when fresh."""
     if status.health is Health.FRESH:
         return ""
-    message = status.message or status.health.value.replace("_", " ").capitalize()
+    message = status.message or wording.health_words(status.health).capitalize()
     return f"{message} - {status.hint}" if status.hint else message
 
 
 def _actions(shown: Sequence[AccountStatus], hidden_count: int, options: _Options) -> tuple[MenuEntry, ...]:
     autostart = options.autostart
     entries = [
-        MenuEntry("Refresh now", Action.REFRESH, default=True),
-        MenuEntry("Edit settings...", Action.EDIT_SETTINGS),
-        MenuEntry("Open usage page", Action.OPEN_USAGE_PAGE),
+        MenuEntry(_("Refresh now"), Action.REFRESH, default=True),
+        MenuEntry(_("Edit settings..."), Action.EDIT_SETTINGS),
+        MenuEntry(_("Open usage page"), Action.OPEN_USAGE_PAGE),
     ]
     entries.extend(options.menu.actions)
     if autostart is not None:
-        entries.append(MenuEntry("Start at login", Action.TOGGLE_AUTOSTART, checked=autostart))
+        entries.append(MenuEntry(_("Start at login"), Action.TOGGLE_AUTOSTART, checked=autostart))
     if len(shown) == 2:  # with more, each account's submenu has its own "Hide this account"
         hide = tuple(MenuEntry(s.account, Action.HIDE_ACCOUNT, account=s.account) for s in shown)
-        entries.append(MenuEntry("Hide account", submenu=hide))
+        entries.append(MenuEntry(_("Hide account"), submenu=hide))
     if hidden_count:
-        entries.append(MenuEntry(f"Show all ({hidden_count} hidden)", Action.SHOW_ALL))
-    return (*entries, SEPARATOR, MenuEntry("Quit", Action.QUIT))
+        entries.append(
+            MenuEntry(
+                ngettext("Show all ({count} hidden)", "Show all ({count} hidden)", hidden_count).format(
+                    count=hidden_count
+                ),
+                Action.SHOW_ALL,
+            )
+        )
+    return (*entries, SEPARATOR, MenuEntry(_("Quit"), Action.QUIT))
 
 
 # ----------------------------------------------------------------------------- ticking

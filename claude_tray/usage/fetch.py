@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from claude_tray.clock import Clock
 from claude_tray.errors import AuthError, NoCredentialError, ResponseFormatError, TransientApiError
+from claude_tray.i18n import _
 from claude_tray.model import SourceKind, UsageSnapshot
 from claude_tray.settings.model import Settings
 from claude_tray.sources.base import Credential, CredentialSource
@@ -101,7 +102,7 @@ class OAuthFetcher:
     def fetch(self) -> UsageSnapshot:
         from claude_tray.api.parse import parse_usage
 
-        credential, _ = self._credential.get()
+        credential, _reread = self._credential.get()
         data = self._client.oauth_usage(credential.secret)
         return parse_usage(data, account=self._name, source=credential.kind, fetched_at=self._clock.now())
 
@@ -165,7 +166,7 @@ class WebFetcher:
             names = ", ".join(o.name for o in orgs) or "none"
             raise NoCredentialError(
                 f"no claude.ai organization with chat usage for this session key (found: {names})",
-                hint="set `org` to the organization's uuid in this account's settings",
+                hint=_("set `org` to the organization's uuid in this account's settings"),
             )
         self._org = chosen.uuid
         return chosen.uuid

@@ -33,8 +33,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from itertools import pairwise
 
+from claude_tray import i18n
+from claude_tray.i18n import N_, _
 from claude_tray.model import UsageSnapshot, UsageWindow
-from claude_tray.report.wording import format_clock
+from claude_tray.report.wording import format_clock, format_percent
 from claude_tray.usage.history import EXTRA_WINDOW, Reading, readings_of
 
 __all__ = [
@@ -152,8 +154,9 @@ def describe_pace(delta: float | None) -> str:
     if delta is None:
         return ""
     if abs(delta) < 1.0:
-        return "on pace"
-    return f"{abs(delta):.0f}% {'ahead of' if delta > 0 else 'behind'} pace"
+        return _("on pace")
+    share = _round_percent(abs(delta))
+    return (_("{share} ahead of pace") if delta > 0 else _("{share} behind pace")).format(share=share)
 
 
 def current_segment(readings: Sequence[Reading]) -> list[Reading]:
@@ -193,18 +196,18 @@ def forecast_window(readings: Sequence[Reading], now: datetime) -> Forecast | No
     base = Forecast(latest.account, latest.window, latest.label, Outlook.UNKNOWN, latest.utilization, None)
     segment = current_segment(readings)
     if latest.utilization is None or not segment:
-        return _unknown(base, "no known value")
+        return _unknown(base, N_("no known value"))
     last = segment[-1]
     resets_at = _reset_time(last, now)
     base = replace(base, resets_at=resets_at)
     if last.resets_at is not None and last.resets_at <= now:
-        return _unknown(base, "the window has reset since the last reading")
+        return _unknown(base, N_("the window has reset since the last reading"))
     assert last.utilization is not None
     if last.utilization >= LIMIT:
         return replace(base, outlook=Outlook.AT_LIMIT)
     rate = _rate(segment, _earlier_end(readings, segment), now)
     if rate is None:
-        return _unknown(base, "not enough history yet")
+        return _unknown(base, N_("not enough history yet"))
     return _project(replace(base, rate=rate), last.utilization, rate, now)
 
 
@@ -304,25 +307,45 @@ def describe(forecast: Forecast, now: datetime, tz: tzinfo | None = None) -> str
     """One line for the menu and ``status``; times in ``tz`` (local time when None)."""
     reset = _reset_phrase(forecast, now, tz)
     if forecast.outlook is Outlook.AT_LIMIT:
-        return f"at the limit until {reset}" if forecast.resets_at else "at the limit"
+        return (
+            _("at the limit until {reset}").format(reset=reset) if forecast.resets_at else _("at the limit")
+        )
     if forecast.outlook is Outlook.HITS:
         assert forecast.limit_at is not None
-        limit = f"at this pace: limit at {format_clock(forecast.limit_at, now, tz)}"
-        return f"{limit}, before {reset}" if forecast.resets_at else limit
+        clock = format_clock(forecast.limit_at, now, tz)
+        if forecast.resets_at:
+            return _("at this pace: limit at {clock}, before {reset}").format(clock=clock, reset=reset)
+        return _("at this pace: limit at {clock}").format(clock=clock)
     if forecast.outlook is Outlook.CLEARS:
-        if not forecast.resets_at:
-            return "not rising"
-        if forecast.ends_near is not None and round(forecast.ends_near) >= LIMIT:
-            return f"at this pace: about at the limit by {reset}"  # "won't hit ... (100%)" contradicts
-        near = f"(ends near {forecast.ends_near:.0f}%)" if forecast.ends_near is not None else ""
-        return f"won't hit the limit before {reset} {near}".strip()
-    return f"no forecast: {forecast.reason}" if forecast.reason else "no forecast"
+        return _clears(forecast, reset)
+    if forecast.reason:
+        return _("no forecast: {reason}").format(reason=_(forecast.reason))
+    return _("no forecast")
+
+
+def _clears(forecast: Forecast, reset: str) -> str:
+    if not forecast.resets_at:
+        return _("not rising")
+    if forecast.ends_near is not None and round(forecast.ends_near) >= LIMIT:
+        # "won't hit ... (100%)" would contradict itself
+        return _("at this pace: about at the limit by {reset}").format(reset=reset)
+    if forecast.ends_near is None:
+        return _("won't hit the limit before {reset}").format(reset=reset)
+    near = _round_percent(forecast.ends_near)
+    return _("won't hit the limit before {reset} (ends near {percent})").format(reset=reset, percent=near)
+
+
+def _round_percent(value: float) -> str:
+    """ "64%" the way the forecast always said it (half to even), in the user's locale."""
+    return f"{value:.0f}%" if i18n.language() is None else format_percent(round(value))
 
 
 def _reset_phrase(forecast: Forecast, now: datetime, tz: tzinfo | None) -> str:
     if forecast.window == EXTRA_WINDOW:
-        return "the month ends"
-    return f"the reset at {format_clock(forecast.resets_at, now, tz)}" if forecast.resets_at else "the reset"
+        return _("the month ends")
+    if forecast.resets_at:
+        return _("the reset at {clock}").format(clock=format_clock(forecast.resets_at, now, tz))
+    return _("the reset")
 
 
 def account_forecasts(
@@ -366,5 +389,11 @@ def forecast_json(forecast: Forecast, now: datetime, tz: tzinfo | None = None) -
         "resets_at": iso(forecast.resets_at),
         "ends_near": forecast.ends_near,
         "rate_per_hour": forecast.rate,
-        "text": describe(forecast, now, tz),
+        "text": _english(forecast, now, tz),
     }
+
+
+def _english(forecast: Forecast, now: datetime, tz: tzinfo | None) -> str:
+    """The sentence in English: ``status --json`` values do not change with the reader's locale."""
+    with i18n.use("en"):
+        return describe(forecast, now, tz)

@@ -29,6 +29,7 @@ from claude_tray.claude_code.bridge import BridgeState, bridge_state
 from claude_tray.claude_code.statusline import RecordStore, default_root, record_snapshot
 from claude_tray.clock import Clock
 from claude_tray.errors import NoCredentialError, RateLimited, RefusedClient
+from claude_tray.i18n import N_, _
 from claude_tray.model import SourceKind, UsageSnapshot
 from claude_tray.paths import claude_config_dir
 from claude_tray.settings.model import AccountSettings
@@ -49,13 +50,15 @@ __all__ = [
 
 DEFAULT_MAX_AGE = timedelta(minutes=5)
 _CLOCK_SKEW = timedelta(seconds=60)  # a reading "from the future" by less than this is fine
-REFUSED_HINT = (
+REFUSED_HINT = N_(
     "the usage API turned away this app's first request with this login (429, Retry-After: 0), "
     "which is how it refuses clients other than Claude Code and says nothing about your usage; "
     "`claude-tray statusline install` gets the numbers from Claude Code instead"
 )
-_LIMITED_HINT = "`claude-tray statusline install` lets Claude Code supply the numbers without asking the API"
-_LIMITED_BRIDGED = "numbers come from Claude Code's status line again as soon as it runs"
+_LIMITED_HINT = N_(
+    "`claude-tray statusline install` lets Claude Code supply the numbers without asking the API"
+)
+_LIMITED_BRIDGED = N_("numbers come from Claude Code's status line again as soon as it runs")
 
 
 def is_fresh(read_at: datetime, now: datetime, max_age: timedelta) -> bool:
@@ -128,7 +131,7 @@ class FreshestFetcher:
             best = fuse((*local, self._api_last), now, self._keep_for)  # no request
             if best is None:
                 raise NoCredentialError(
-                    f"no Claude Code status-line reading for {self._config_dir} yet", hint=INSTALL_HINT
+                    f"no Claude Code status-line reading for {self._config_dir} yet", hint=_(INSTALL_HINT)
                 )
             return best
         login = self._api.fingerprint()
@@ -147,10 +150,10 @@ class FreshestFetcher:
         """The 429 with a hint that names the way out (and the refused-client pattern as such)."""
         if err.retry_after == 0.0 and (first or login == self._refused):
             self._refused = login
-            return RefusedClient(err.message, retry_after=err.retry_after, hint=REFUSED_HINT)
+            return RefusedClient(err.message, retry_after=err.retry_after, hint=_(REFUSED_HINT))
         bridged = bridge_state(self._config_dir) is BridgeState.INSTALLED
         limited = RateLimited(err.message, retry_after=err.retry_after)
-        limited.hint = _LIMITED_BRIDGED if bridged else _LIMITED_HINT
+        limited.hint = _(_LIMITED_BRIDGED if bridged else _LIMITED_HINT)
         return limited
 
 

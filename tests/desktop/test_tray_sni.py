@@ -232,3 +232,30 @@ def test_demo_plays_the_scripted_day_without_touching_home(
     assert not (isolated_home / ".claude").exists()
     assert not list((isolated_home / ".config").iterdir())  # no settings file of the person's
     assert not list((isolated_home / ".local" / "state").iterdir())  # no state either
+
+
+@needs_appindicator
+def test_the_menu_over_dbus_speaks_the_users_language(
+    xvfb: str,
+    sni_watcher: subprocess.Popen[str],
+    server: LoopbackServer,
+    app_env: dict[str, str],
+    start_tray: Callable[..., TrayProcess],
+) -> None:
+    """LANGUAGE=de: the rows, the actions and the title are German, numbers German-formatted."""
+    server.script(USAGE, Reply(200, body=usage_body(42.0, 75.0)))
+    app = start_tray(**app_env, LANGUAGE="de", LANG="de_DE.UTF-8")
+    item = Item()
+    labels = item.wait_label(lambda x: x.startswith("5 Stunden: 42\xa0%"), "the German 5-hour row")
+    assert any(x.startswith("Wöchentlich: 75\xa0% · wird in") for x in labels), labels
+    assert {"Jetzt aktualisieren", "Einstellungen bearbeiten...", "Nutzungsseite öffnen", "Beenden"} <= set(
+        labels
+    )
+    assert not {"Refresh now", "Quit"} & set(labels)
+    tt.wait_for(
+        lambda: item.props()["Title"] == "Claude-Nutzung: 5 Stunden 42\xa0% · Wöchentlich 75\xa0%",
+        5,
+        what="the title",
+    )
+    item.click("Beenden")
+    assert app.wait_exit() == 0

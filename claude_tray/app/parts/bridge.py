@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claude_tray.claude_code.logins import OAUTH_SOURCES
+from claude_tray.i18n import N_, _
 from claude_tray.model import AccountStatus, Health
 from claude_tray.settings.model import Settings
 
@@ -36,9 +37,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-BRIDGE_LABEL = "Get numbers from Claude Code's status line (no network)"
-UNDO_LABEL = "Undo: stop getting numbers from Claude Code's status line"
-NO_NUMBERS_LINE = "No numbers yet: Claude Code can supply them"
+BRIDGE_LABEL = N_("Get numbers from Claude Code's status line (no network)")  # shown as _(...)
+UNDO_LABEL = N_("Undo: stop getting numbers from Claude Code's status line")
+NO_NUMBERS_LINE = N_("No numbers yet: Claude Code can supply them")
 CHECK_EVERY = 60.0  # seconds between local re-reads of settings.json (an install elsewhere hides the item)
 
 
@@ -65,17 +66,17 @@ def bridge_entries(
 
     rows = []
     if problem is not None:
-        rows.append(MenuEntry(f"Status line not changed: {problem}", enabled=False))
+        rows.append(MenuEntry(_("Status line not changed: {problem}").format(problem=problem), enabled=False))
     for account, _config_dir in undo:
-        label = UNDO_LABEL if len(undo) == 1 else f"{UNDO_LABEL}: {account}"
+        label = _(UNDO_LABEL) if len(undo) == 1 else f"{_(UNDO_LABEL)}: {account}"
         rows.append(MenuEntry(label, Action.UNINSTALL_BRIDGE, account=account))
     if not offers:
         return tuple(rows)
     tried = statuses and all(s.health is not Health.STARTING for s in statuses)
     if tried and all(s.snapshot is None for s in statuses):
-        rows.append(MenuEntry(NO_NUMBERS_LINE, enabled=False))
+        rows.append(MenuEntry(_(NO_NUMBERS_LINE), enabled=False))
     for account, _config_dir in offers:
-        label = BRIDGE_LABEL if len(offers) == 1 else f"{BRIDGE_LABEL}: {account}"
+        label = _(BRIDGE_LABEL) if len(offers) == 1 else f"{_(BRIDGE_LABEL)}: {account}"
         rows.append(MenuEntry(label, Action.INSTALL_BRIDGE, account=account))
     return tuple(rows)
 

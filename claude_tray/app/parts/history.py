@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from claude_tray.i18n import _
 from claude_tray.model import StatusChange
 from claude_tray.settings.model import Settings
 from claude_tray.usage.forecast import Forecast, account_wall
@@ -82,7 +83,7 @@ def app_part(app: AppContext) -> Part:
         show_history(forecaster.history, app.settings, app.clock.now(), open_file)
 
     offered = app.settings.history.enabled
-    item = (MenuEntry("Show history...", Action.SHOW_HISTORY),) if offered else ()
+    item = (MenuEntry(_("Show history..."), Action.SHOW_HISTORY),) if offered else ()
 
     def menu() -> MenuContribution:
         return MenuContribution(headlines=forecaster.walls(), actions=item)

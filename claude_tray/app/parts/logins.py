@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from claude_tray.app.part import AppContext, MenuContribution, Part
 from claude_tray.claude_code.logins import CHECK_EVERY, OAUTH_SOURCES, logged_in_accounts
+from claude_tray.i18n import N_, _
 
 __all__ = ["MARK", "app_part"]
 
-MARK = "logged in to Claude Code"
+MARK = N_("logged in to Claude Code")  # shown as _(MARK)
 
 
 def app_part(app: AppContext) -> Part:
@@ -27,5 +28,5 @@ def app_part(app: AppContext) -> Part:
         every=CHECK_EVERY,
         check=check,
         start=check,
-        menu=lambda: MenuContribution(marks=dict.fromkeys(marked[0], MARK)),
+        menu=lambda: MenuContribution(marks=dict.fromkeys(marked[0], _(MARK))),
     )

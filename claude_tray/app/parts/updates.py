@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from claude_tray.errors import ClaudeTrayError
+from claude_tray.i18n import N_, _
 from claude_tray.updates.check import UpdateCheck, check_for_update
 
 if TYPE_CHECKING:
@@ -20,20 +21,22 @@ if TYPE_CHECKING:
 
 __all__ = ["CHECK_LABEL", "UpdateChecker", "app_part", "menu_label"]
 
-CHECK_LABEL = "Check for updates"
+CHECK_LABEL = N_("Check for updates")  # shown as _(CHECK_LABEL)
 
 
 def menu_label(result: UpdateCheck | None, error: str | None, *, checking: bool) -> str:
     """The item's label: what it does, or what the last click found. Pure."""
     if checking:
-        return "Checking for updates..."
+        return _("Checking for updates...")
     if error is not None:
-        return f"Update check failed: {error}"
+        return _("Update check failed: {error}").format(error=error)
     if result is None:
-        return CHECK_LABEL
+        return _(CHECK_LABEL)
     if result.update_available:
-        return f"Update {result.latest} available: {result.command}"
-    return f"Up to date ({result.installed}) - check again"
+        return _("Update {version} available: {command}").format(
+            version=result.latest, command=result.command
+        )
+    return _("Up to date ({version}) - check again").format(version=result.installed)
 
 
 class UpdateChecker:
