@@ -90,7 +90,7 @@ def test_the_readme_command_table_lists_every_command() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     table = readme.split("## Command line", 1)[1].split("\n#", 1)[0]
     rows = [line for line in table.splitlines() if line.startswith("| `claude-tray")]
-    for name, _module in COMMANDS:
+    for name, _module, _help in COMMANDS:
         pattern = r"\| `claude-tray \[run\]" if name == "run" else rf"\| `claude-tray {re.escape(name)}[ `]"
         assert any(re.match(pattern, row) for row in rows), f"`claude-tray {name}` is missing from the table"
     add_rows = " ".join(row for row in rows if row.startswith("| `claude-tray accounts add"))
