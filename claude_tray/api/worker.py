@@ -58,8 +58,9 @@ MAX_REPLY = 8 << 20  # a reply holds one body capped at 1 MiB; JSON escaping can
 
 
 def isolated_requests() -> bool:
-    """Whether requests can run in a worker process (not in a frozen build without ``-m``)."""
-    return not getattr(sys, "frozen", False)
+    """Whether requests can run in a worker process (not in a frozen build without ``-m``, nor in
+    an embedded interpreter that does not know its executable)."""
+    return bool(sys.executable) and not getattr(sys, "frozen", False)
 
 
 class _Flight:
