@@ -22,8 +22,7 @@ import requests
 import requests.adapters
 import urllib3.exceptions
 
-from claude_tray import __version__
-from claude_tray.api.netrules import header_problem
+from claude_tray.api.netrules import PROJECT_URL, default_user_agent, header_problem
 from claude_tray.api.transport import (
     BodyTooLarge,
     GuardedAdapter,
@@ -45,15 +44,9 @@ from claude_tray.log import printable, redact, remember_secret
 
 __all__ = ["PROJECT_URL", "UsageClient", "default_user_agent", "parse_retry_after"]
 
-PROJECT_URL = "https://github.com/claude-tray/claude-tray"
 OAUTH_BETA = "oauth-2025-04-20"
 
 log = logging.getLogger(__name__)
-
-
-def default_user_agent() -> str:
-    """The honest default: ``claude-tray/<version> (+<project URL>)``."""
-    return f"claude-tray/{__version__} (+{PROJECT_URL})"
 
 
 class _Auth(Enum):

@@ -15,9 +15,18 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["header_problem", "is_loopback", "url_problem"]
+from claude_tray import __version__
+
+__all__ = ["PROJECT_URL", "default_user_agent", "header_problem", "is_loopback", "url_problem"]
+
+PROJECT_URL = "https://github.com/claude-tray/claude-tray"
 
 _LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def default_user_agent() -> str:
+    """The honest default: ``claude-tray/<version> (+<project URL>)``."""
+    return f"claude-tray/{__version__} (+{PROJECT_URL})"
 
 
 def header_problem(value: str) -> str | None:

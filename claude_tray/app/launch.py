@@ -82,7 +82,7 @@ def launch(
     renderer = IconRenderer()
 
     def fetchers_for(current: Settings) -> Sequence[AccountFetcher]:
-        return build_fetchers(current, clock)
+        return build_fetchers(current, clock, isolated=True)  # requests only in fetch workers
 
     def make_tray(
         view: TrayView, on_command: Callable[[Command], None], on_ready: Callable[[], None]

@@ -53,6 +53,7 @@ __all__ = [
     "record_path",
     "replace_file",
     "run_previous",
+    "sha256_hex",
     "status_line",
     "write_record",
 ]
@@ -173,11 +174,12 @@ def absolute_dir(config_dir: StrPath) -> str:
 
 def config_key(config_dir: StrPath) -> str:
     """A stable file-name-safe key for a config dir: a hash of :func:`absolute_dir`."""
-    return _sha256_hex(absolute_dir(config_dir).encode())[:16]
+    return sha256_hex(absolute_dir(config_dir).encode())[:16]
 
 
-def _sha256_hex(data: bytes) -> str:
-    # hashlib loads OpenSSL (a few ms); CPython's built-in SHA-256 gives the same digest.
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 in hex without ``hashlib``, which maps OpenSSL's libcrypto (a few ms to load, and
+    about 3 MB of resident memory in the tray); CPython's built-in SHA-256 gives the same digest."""
     try:
         from _sha256 import sha256  # type: ignore[import-not-found, unused-ignore]  # 3.11
     except ImportError:

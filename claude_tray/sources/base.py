@@ -10,12 +10,12 @@ sending anything.
 from __future__ import annotations
 
 import abc
-import hashlib
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
+from claude_tray.claude_code.statusline_feed import sha256_hex
 from claude_tray.model import SourceKind
 
 __all__ = ["Credential", "CredentialSource", "digest"]
@@ -39,7 +39,7 @@ class Credential:
 
 def digest(secret: str) -> str:
     """A short one-way fingerprint for comparing secrets locally (never sent, never logged)."""
-    return hashlib.sha256(secret.encode()).hexdigest()[:16]
+    return sha256_hex(secret.encode())[:16]
 
 
 class CredentialSource(abc.ABC):

@@ -10,7 +10,6 @@ token (never sent) and a token without the ``user:profile`` scope.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Hashable, Mapping
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from claude_tray import localfile
+from claude_tray.claude_code.statusline_feed import sha256_hex
 from claude_tray.clock import Clock
 from claude_tray.errors import (
     CredentialFileUnreadable,
@@ -89,7 +89,7 @@ class CliFileSource(CredentialSource):
             return ("absent",)
         except OSError as err:
             return ("unreadable", err.errno)
-        return (stat.st_mtime_ns, stat.st_size, hashlib.sha256(content).hexdigest())
+        return (stat.st_mtime_ns, stat.st_size, sha256_hex(content))
 
 
 def credential_from_json(raw: bytes | str, kind: SourceKind, now: datetime, where: str) -> Credential:

@@ -13,7 +13,6 @@ When a Claude config dir is set explicitly, Claude Code names the item
 from __future__ import annotations
 
 import getpass
-import hashlib
 import os
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from claude_tray.claude_code.statusline_feed import sha256_hex
 from claude_tray.clock import Clock
 from claude_tray.errors import (
     CredentialAccessDenied,
@@ -71,7 +71,7 @@ def service_names(config_dir: str | None) -> tuple[str, ...]:
     """Hashed name first when a config dir is set explicitly, then the plain name."""
     if not config_dir:
         return (SERVICE,)
-    hashed = hashlib.sha256(unicodedata.normalize("NFC", config_dir).encode()).hexdigest()[:8]
+    hashed = sha256_hex(unicodedata.normalize("NFC", config_dir).encode())[:8]
     return (f"{SERVICE}-{hashed}", SERVICE)
 
 

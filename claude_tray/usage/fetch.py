@@ -176,9 +176,10 @@ def abort_fetches() -> None:
     """Cut every HTTP read in flight short (quit): free when no request was ever made."""
     import sys
 
-    transport = sys.modules.get("claude_tray.api.transport")
-    if transport is not None:
-        transport.abort_all()
+    for name in ("claude_tray.api.transport", "claude_tray.api.worker"):  # in-process, then workers
+        module = sys.modules.get(name)
+        if module is not None:
+            module.abort_all()
 
 
 class _LazyClient:
@@ -200,14 +201,23 @@ class _LazyClient:
         return getattr(self._client, name)
 
 
-def build_fetchers(settings: Settings, clock: Clock) -> tuple[AccountFetcher, ...]:
-    """One fetcher per configured account, sharing one HTTP client (nothing is read yet)."""
+def build_fetchers(settings: Settings, clock: Clock, *, isolated: bool = False) -> tuple[AccountFetcher, ...]:
+    """One fetcher per configured account, sharing one HTTP client (nothing is read yet).
+
+    ``isolated`` (the tray): each request runs in a short-lived worker process
+    (:mod:`claude_tray.api.worker`), so the resident process never loads the HTTP stack.
+    """
     from claude_tray.sources import build_source, resolve_kind
     from claude_tray.usage.freshest import statusline_aware
 
     network = settings.network
 
     def make_client() -> UsageClient:
+        from claude_tray.api.worker import WorkerClient, isolated_requests
+
+        if isolated and isolated_requests():
+            worker = WorkerClient(network.api_base, network.web_base, network.user_agent, network.timeout)
+            return cast("UsageClient", worker)  # the same calls, the same typed errors
         from claude_tray.api.client import UsageClient
 
         return UsageClient(

@@ -92,13 +92,17 @@ def app_part(app: AppContext) -> Part:
         return app.settings.general.check_updates
 
     def check() -> UpdateCheck:
-        from claude_tray.api.client import UsageClient  # requests only once someone asks
+        from claude_tray.api.worker import WorkerClient, isolated_requests
 
         network = app.settings.network
-        # short: Quit waits for a check in flight
-        client = UsageClient(
-            network.api_base, network.web_base, network.user_agent, min(network.timeout, 10.0)
-        )
+        timeout = min(network.timeout, 10.0)  # short: Quit waits for a check in flight
+        if isolated_requests():  # in a fetch worker: the tray never loads requests (Quit kills it)
+            return check_for_update(
+                WorkerClient(network.api_base, network.web_base, network.user_agent, timeout)
+            )
+        from claude_tray.api.client import UsageClient
+
+        client = UsageClient(network.api_base, network.web_base, network.user_agent, timeout)
         try:
             return check_for_update(client)
         finally:
