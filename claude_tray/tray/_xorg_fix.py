@@ -12,6 +12,12 @@ Selected by :mod:`claude_tray.tray.icon` only when the xorg backend is active
 It also gives the xorg loop a way to run our code on its own thread (:meth:`post`): the loop
 sits in a blocking Xlib read, so a posted callable is queued and the loop is woken with a
 client message to our own window. That is the xorg half of the tray's one ``post_to_ui``.
+The wake-up travels over a second X connection used only for sending: python-xlib lets a
+request made from another thread on the loop's connection read (and queue) the event the loop
+is waiting for, while the loop stays blocked in ``select()`` until some later event arrives.
+That is how Quit used to hang in about one run in three of the XEmbed desktop test (stuck in
+``next_event`` after the window was destroyed from the app thread); stopping now also runs on
+the loop's thread (:meth:`stop_from_loop`).
 
 The xorg backend has no menu. Its way out is the left click (the menu's default item, "Refresh
 now"), SIGTERM / Ctrl+C, and ``claude-tray --quit``. This module touches private pystray
@@ -26,6 +32,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import Xlib.display
+import Xlib.protocol.event
 import Xlib.X
 from pystray import _xorg
 
@@ -55,6 +63,9 @@ class FixedXorgIcon(_xorg.Icon):  # type: ignore[misc]  # pystray ships no type 
         self._message_handlers[Xlib.X.ClientMessage] = on_client_message
         self._window.change_attributes(event_mask=_EVENT_MASK)
         self._display.flush()
+        # send-only: it selects no events, so it never reads one meant for the loop
+        self._waker = Xlib.display.Display(self._display.get_display_name())
+        self._waker_window = self._waker.create_resource_object("window", self._window.id)
 
     def _assert_docked(self) -> None:
         if self._systray_manager is None:  # dock only when not docked: re-docking loses the icon
@@ -65,8 +76,24 @@ class FixedXorgIcon(_xorg.Icon):  # type: ignore[misc]  # pystray ships no type 
         """Run ``action`` on the X loop thread, soon; safe from any thread."""
         with self._posted_lock:
             self._posted.append(action)
-        self._send_message(self._window, self._post_atom)
-        self._display.flush()
+            wake = Xlib.protocol.event.ClientMessage(
+                window=self._window.id,
+                client_type=self._post_atom,
+                data=(32, (Xlib.X.CurrentTime, 0, 0, 0, 0)),
+            )
+            self._waker_window.send_event(wake, event_mask=Xlib.X.NoEventMask)
+            self._waker.flush()
+
+    def stop_from_loop(self) -> None:
+        """Stop the icon from the X loop's own thread (every Xlib call of the shutdown on one thread)."""
+        self.post(self.stop)
+
+    def _run(self) -> None:
+        try:
+            super()._run()
+        finally:
+            with self._posted_lock:
+                self._waker.close()
 
     def _run_posted(self) -> None:
         while True:

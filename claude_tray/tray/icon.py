@@ -231,6 +231,9 @@ class TrayIcon:
     def stop(self) -> None:
         """End ``run()``. Safe from any thread (pystray marshals it to the loop)."""
         self._stopping = True
+        if self.backend == "xorg":
+            self._icon.stop_from_loop()  # see claude_tray.tray._xorg_fix: Xlib reads on one thread
+            return
         self._icon.stop()
 
     def apply(self, view: TrayView) -> None:
