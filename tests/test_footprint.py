@@ -58,7 +58,12 @@ def test_the_trays_fetchers_read_usage_without_loading_the_http_stack(isolated_h
             "[fetcher] = build_fetchers(settings, SystemClock(), isolated=True)\n"
             "print(fetcher.fetch().windows[0].utilization)"
         )
-        probe = f"import sys\n{code}\nprint(' '.join(str(m in sys.modules) for m in {HTTP_STACK!r}))"
+        # only what the fetch itself loads: the interpreter's start-up (a sitecustomize, such as the
+        # shifted pass's time-machine) may have loaded some of these before our code ran
+        probe = (
+            f"import sys\nbefore = set(sys.modules)\n{code}\n"
+            f"print(' '.join(str(m in sys.modules and m not in before) for m in {HTTP_STACK!r}))"
+        )
         done = subprocess.run(
             [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
         )
