@@ -27,6 +27,7 @@ import sys
 import unicodedata
 from datetime import UTC, datetime
 
+from claude_tray.digest import sha256_hex
 from claude_tray.report.formats import format_duration, format_percent
 
 TYPE_CHECKING = False  # typing itself costs a few ms of start-up; annotations are strings here
@@ -53,7 +54,6 @@ __all__ = [
     "record_path",
     "replace_file",
     "run_previous",
-    "sha256_hex",
     "status_line",
     "write_record",
 ]
@@ -175,19 +175,6 @@ def absolute_dir(config_dir: StrPath) -> str:
 def config_key(config_dir: StrPath) -> str:
     """A stable file-name-safe key for a config dir: a hash of :func:`absolute_dir`."""
     return sha256_hex(absolute_dir(config_dir).encode())[:16]
-
-
-def sha256_hex(data: bytes) -> str:
-    """SHA-256 in hex without ``hashlib``, which maps OpenSSL's libcrypto (a few ms to load, and
-    about 3 MB of resident memory in the tray); CPython's built-in SHA-256 gives the same digest."""
-    try:
-        from _sha256 import sha256  # type: ignore[import-not-found, unused-ignore]  # 3.11
-    except ImportError:
-        try:
-            from _sha2 import sha256  # type: ignore[import-not-found, no-redef, unused-ignore]  # 3.12+
-        except ImportError:  # a build without the built-in hashes
-            from hashlib import sha256  # type: ignore[assignment, unused-ignore]
-    return str(sha256(data).hexdigest())
 
 
 def record_path(store_root: StrPath, config_dir: StrPath) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
-from claude_tray.claude_code.statusline_feed import sha256_hex
+from claude_tray.digest import sha256_hex
 from claude_tray.model import SourceKind
 
 __all__ = ["Credential", "CredentialSource", "digest"]

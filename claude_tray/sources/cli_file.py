@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from claude_tray import localfile
-from claude_tray.claude_code.statusline_feed import sha256_hex
 from claude_tray.clock import Clock
+from claude_tray.digest import sha256_hex
 from claude_tray.errors import (
     CredentialFileUnreadable,
     CredentialFormatError,
