@@ -76,10 +76,7 @@ def test_abort_all_ends_a_fetch_in_flight_at_once(make_client) -> None:  # type:
 
         worker = threading.Thread(target=fetch, name="test-fetch")
         worker.start()
-        deadline = time.monotonic() + HANG_GUARD
-        while server.connections == 0 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        time.sleep(0.2)  # the request is now reading the dripping body
+        server.wait_for_request(HANG_GUARD)  # the request is now waiting in the dripping answer
         start = time.monotonic()
         abort_all()
         worker.join(HANG_GUARD)
@@ -194,10 +191,7 @@ def test_stopping_the_poller_never_waits_for_a_slow_fetch(make_client) -> None: 
         fetcher = _ClientFetcher(make_client(server.url, timeout=60.0))
         poller = Poller([fetcher], Settings(), clock=SystemClock(), rng=random.Random(1))
         poller.start()
-        deadline = time.monotonic() + HANG_GUARD
-        while server.connections == 0 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        time.sleep(0.2)
+        server.wait_for_request(HANG_GUARD)
         start = time.monotonic()
         poller.stop()
         took = time.monotonic() - start
@@ -213,11 +207,8 @@ def test_sigterm_stops_watch_during_a_dripping_fetch(isolated_home: Path) -> Non
     with HostileServer(drip_body(0.1)) as server:
         env = {"CLAUDE_TRAY_API_BASE": server.url, "CLAUDE_TRAY_CONFIG": str(config)}
         with WatchProcess("--format", "json", env=env) as watch:
-            deadline = time.monotonic() + HANG_GUARD
-            while server.connections == 0 and time.monotonic() < deadline:
-                time.sleep(0.01)
+            server.wait_for_request(HANG_GUARD)  # watch's fetch now waits in the dripping body
             assert server.connections == 1, watch.stderr
-            time.sleep(0.3)  # now inside the body
             start = time.monotonic()
             code = watch.stop(timeout=HANG_GUARD)
             took = time.monotonic() - start

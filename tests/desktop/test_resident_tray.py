@@ -97,10 +97,9 @@ def test_sigterm_during_a_dripping_fetch_kills_the_worker_and_quits_at_once(
     with HostileServer(drip_body(0.1)) as server:
         app = start_tray(PYSTRAY_BACKEND="appindicator", CLAUDE_TRAY_API_BASE=server.url)
         Item()
-        tt.wait_for(lambda: server.connections == 1, 20, what="the worker's request")
+        server.wait_for_request(20)  # the worker now waits in the dripping body
         [(worker, _state, cmdline)] = children(app.proc.pid)
         assert "claude_tray.api.worker" in cmdline
-        time.sleep(0.3)  # the worker is now reading the dripping body
         start = time.monotonic()
         app.proc.terminate()
         code = app.wait_exit(timeout=10.0)

@@ -26,6 +26,7 @@ class HostileServer:
         self._listener.settimeout(0.05)
         self._threads: list[threading.Thread] = []
         self.connections = 0
+        self.requested = threading.Event()  # a whole request came in: the client now awaits the answer
         self._accept = threading.Thread(target=self._serve, name="test-hostile")
 
     @property
@@ -50,6 +51,7 @@ class HostileServer:
             conn.settimeout(5.0)
             try:
                 _read_request(conn)
+                self.requested.set()
                 self._behaviour(conn, self._stop)
             except OSError:
                 pass  # the client hung up: that is what most tests want to see
@@ -66,6 +68,10 @@ class HostileServer:
         self._listener.close()
         for worker in self._threads:
             worker.join(10.0)
+
+    def wait_for_request(self, timeout: float) -> None:
+        """Until a client has sent its whole request (it is then waiting in the response)."""
+        assert self.requested.wait(timeout), f"no request within {timeout} s"
 
 
 def _read_request(conn: socket.socket) -> None:
